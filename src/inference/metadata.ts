@@ -1,0 +1,279 @@
+/**
+ * Model metadata: the JSON written by training/mone/export.py next to every <name>.onnx.
+ *
+ * Validated twice over: first against the shared JSON schema (contracts/model-metadata.schema.json,
+ * the same file pytest checks with jsonschema), then with cross-field checks the schema cannot
+ * express (shapes that must agree with each other). The worker builds tensors straight from these
+ * numbers, so a mismatch caught here is far easier to read than an ORT shape error mid-inference.
+ */
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import schema from '../../contracts/model-metadata.schema.json';
+
+export type TensorDType = 'float32' | 'float16' | 'int32' | 'int64';
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly dtype: TensorDType;
+  readonly shape: readonly number[];
+}
+
+export interface CurvePoint {
+  readonly gmacs: number;
+  readonly top1: number;
+  readonly e_c?: number;
+  readonly label?: string;
+}
+
+export interface VideoSpec {
+  readonly layout: 'NTCHW';
+  readonly frames: number;
+  readonly fps: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: 3;
+  readonly resize: 'center-crop-square-then-resize';
+  readonly pixel_scale: number;
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+}
+
+export interface TokenSpec {
+  readonly patch_size: number;
+  readonly tubelet_size: number;
+  readonly grid_height: number;
+  readonly grid_width: number;
+  readonly time_steps: number;
+  /** N = grid_height * grid_width, row-major (row = y). */
+  readonly per_step: number;
+}
+
+export interface ExpertSpec {
+  readonly count: number;
+  readonly hidden_dim: number;
+  /** Smallest first; the last equals hidden_dim. */
+  readonly widths: readonly number[];
+}
+
+export interface MacsSpec {
+  /** Multiply-adds independent of the budget (embedding, router, temporal transformer, head). */
+  readonly dense: number;
+  /** Multiply-adds of one spatial token through all spatial blocks on expert j. */
+  readonly per_token: readonly number[];
+}
+
+export interface BudgetSpec {
+  readonly rule: 'mone-eq3';
+  readonly beta: number;
+  readonly delta: number;
+  readonly counts_rule: 'floor-leftover-to-smallest';
+  readonly min_ec: number;
+  readonly max_ec: number;
+  readonly default_ec: number;
+  readonly levels: readonly number[];
+}
+
+/** Mirrors contracts/model-metadata.schema.json (schema_version 1). */
+export interface ModelMetadata {
+  readonly schema_version: 1;
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly model_file: string;
+  readonly model_bytes: number;
+  readonly model_sha256: string;
+  readonly variant: 'mone' | 'dense';
+  readonly labels: readonly string[];
+  readonly inputs: { readonly video: TensorSpec; readonly expert_counts: TensorSpec };
+  readonly outputs: {
+    readonly logits: TensorSpec;
+    readonly expert_index: TensorSpec;
+    readonly router_probs: TensorSpec;
+  };
+  readonly video: VideoSpec;
+  readonly tokens: TokenSpec;
+  readonly experts: ExpertSpec;
+  readonly macs: MacsSpec;
+  readonly budget: BudgetSpec;
+  readonly evaluation: {
+    readonly split: string;
+    readonly clips: number;
+    readonly curves: Readonly<Record<string, readonly CurvePoint[]>>;
+  };
+}
+
+/** Metadata that is not usable; `field` is the dotted path of the first offending field. */
+export class MetadataError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`model metadata: ${field ? `${field}: ` : ''}${message}`);
+    this.name = 'MetadataError';
+    this.field = field;
+  }
+}
+
+// Compiled lazily and once: ajv compiles the schema to a JS function at runtime (new Function).
+// That is fine here (no CSP on the app or the worker) and keeps the schema file the single source.
+let validateSchema: ValidateFunction<ModelMetadata> | undefined;
+function schemaValidator(): ValidateFunction<ModelMetadata> {
+  validateSchema ??= new Ajv2020({ allErrors: true }).compile<ModelMetadata>(schema);
+  return validateSchema;
+}
+
+/** '/video/mean/1' -> 'video.mean[1]'; required/additional properties point at the child. */
+function fieldOf(error: ErrorObject): string {
+  let path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) =>
+      /^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`,
+    )
+    .join('');
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const child = params.missingProperty ?? params.additionalProperty;
+  if (child !== undefined) path += `.${child}`;
+  return path.replace(/^\./, '');
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as { additionalProperty?: string; allowedValues?: unknown };
+  if (params.additionalProperty !== undefined) return 'is not an allowed property';
+  if (error.keyword === 'required') return 'is required';
+  if (params.allowedValues !== undefined) {
+    return `${error.message ?? 'is invalid'}: ${JSON.stringify(params.allowedValues)}`;
+  }
+  return error.message ?? 'is invalid';
+}
+
+/** Throws MetadataError unless `actual` equals `expected` (shape arrays compared elementwise). */
+function expectShape(
+  field: string,
+  actual: readonly number[],
+  expected: readonly number[],
+  why: string,
+) {
+  const same = actual.length === expected.length && actual.every((d, i) => d === expected[i]);
+  if (!same) {
+    throw new MetadataError(
+      field,
+      `is [${actual.join(', ')}] but ${why} gives [${expected.join(', ')}]`,
+    );
+  }
+}
+
+/** Checks the schema cannot express. Assumes the schema already passed. */
+function checkConsistency(m: ModelMetadata): void {
+  const { tokens, experts, video } = m;
+  const E = experts.count;
+  const classes = m.outputs.logits.shape[1];
+  if (m.labels.length !== classes) {
+    throw new MetadataError(
+      'labels',
+      `has ${m.labels.length} entries but outputs.logits.shape[1] is ${String(classes)}`,
+    );
+  }
+  if (experts.widths.length !== E) {
+    throw new MetadataError(
+      'experts.widths',
+      `has ${experts.widths.length} entries but experts.count is ${E}`,
+    );
+  }
+  if (experts.widths[E - 1] !== experts.hidden_dim) {
+    throw new MetadataError(
+      'experts.widths',
+      `last width is ${String(experts.widths[E - 1])} but experts.hidden_dim is ${experts.hidden_dim}`,
+    );
+  }
+  if (tokens.per_step !== tokens.grid_height * tokens.grid_width) {
+    throw new MetadataError(
+      'tokens.per_step',
+      `is ${tokens.per_step} but grid_height * grid_width is ${tokens.grid_height * tokens.grid_width}`,
+    );
+  }
+  if (tokens.time_steps * tokens.tubelet_size !== video.frames) {
+    throw new MetadataError(
+      'tokens.time_steps',
+      `time_steps * tubelet_size is ${tokens.time_steps * tokens.tubelet_size} but video.frames is ${video.frames}`,
+    );
+  }
+  if (m.macs.per_token.length !== E) {
+    throw new MetadataError(
+      'macs.per_token',
+      `has ${m.macs.per_token.length} entries but experts.count is ${E}`,
+    );
+  }
+  // Tensor shapes the worker relies on when it builds inputs and decodes outputs.
+  expectShape(
+    'inputs.video.shape',
+    m.inputs.video.shape,
+    [1, video.frames, 3, video.height, video.width],
+    '[1, video.frames, 3, video.height, video.width]',
+  );
+  expectShape('inputs.expert_counts.shape', m.inputs.expert_counts.shape, [E], '[experts.count]');
+  expectShape(
+    'outputs.logits.shape',
+    m.outputs.logits.shape,
+    [1, m.labels.length],
+    '[1, labels.length]',
+  );
+  expectShape(
+    'outputs.expert_index.shape',
+    m.outputs.expert_index.shape,
+    [tokens.time_steps, tokens.per_step],
+    '[tokens.time_steps, tokens.per_step]',
+  );
+  expectShape(
+    'outputs.router_probs.shape',
+    m.outputs.router_probs.shape,
+    [tokens.time_steps, tokens.per_step, E],
+    '[tokens.time_steps, tokens.per_step, experts.count]',
+  );
+  const { min_ec, max_ec, default_ec, levels } = m.budget;
+  if (!(min_ec <= default_ec && default_ec <= max_ec)) {
+    throw new MetadataError(
+      'budget.default_ec',
+      `${default_ec} is outside [min_ec, max_ec] = [${min_ec}, ${max_ec}]`,
+    );
+  }
+  const outside = levels.findIndex((level) => level < min_ec || level > max_ec);
+  if (outside >= 0) {
+    throw new MetadataError(
+      `budget.levels[${outside}]`,
+      `${String(levels[outside])} is outside [${min_ec}, ${max_ec}]`,
+    );
+  }
+}
+
+/**
+ * Validates parsed JSON (e.g. `await response.json()`) and returns it typed, or throws
+ * MetadataError naming the first bad field (all schema errors are listed in the message).
+ */
+export function parseModelMetadata(json: unknown): ModelMetadata {
+  const validate = schemaValidator();
+  if (!validate(json)) {
+    const errors = validate.errors ?? [];
+    const first = errors[0];
+    if (first === undefined) throw new MetadataError('', 'does not match the schema');
+    // Name the first problem; list a few more so one reload fixes most of them.
+    const others = errors.slice(1, 5).map((e) => `${fieldOf(e) || '(root)'} ${describe(e)}`);
+    const more = errors.length > 5 ? ` (+${errors.length - 5} more)` : '';
+    const also = others.length > 0 ? `; also: ${others.join('; ')}${more}` : '';
+    throw new MetadataError(fieldOf(first), `${describe(first)}${also}`);
+  }
+  checkConsistency(json);
+  return json;
+}
+
+/** parseModelMetadata for raw text, with a clear error when it is not JSON at all. */
+export function parseModelMetadataText(text: string): ModelMetadata {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new MetadataError(
+      '',
+      `is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  return parseModelMetadata(json);
+}

@@ -1,0 +1,96 @@
+"""Training configs as code. A config module in training/configs/ defines CONFIG (a dict); unknown keys
+anywhere fail loudly, so a typo never silently trains the wrong thing."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .model import ModelConfig
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+@dataclass
+class Stage:
+    """mode: nested (one random nested width for every token per step: MatViViT),
+    mone (e_c sampled per step from budgets), dense (every token on the full expert)."""
+
+    name: str
+    mode: str
+    steps: int
+    lr: float = 1e-3
+    warmup: int = 100
+    budgets: tuple[float, ...] = (0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
+
+    def __post_init__(self):
+        if self.mode not in ("nested", "mone", "dense"):
+            raise ValueError(f"stage {self.name!r}: mode must be nested|mone|dense, got {self.mode!r}")
+        if self.steps < 0:
+            raise ValueError(f"stage {self.name!r}: steps must be >= 0")
+        self.budgets = tuple(self.budgets)
+
+
+@dataclass
+class TrainConfig:
+    name: str
+    model: ModelConfig = field(default_factory=ModelConfig)
+    stages: list[Stage] = field(default_factory=list)
+    seed: int = 0
+    data_seed: int = 0
+    train_clips: int = 20000
+    val_clips: int = 1000
+    test_clips: int = 2000
+    batch_size: int = 32
+    weight_decay: float = 0.05
+    label_smoothing: float = 0.1
+    eval_every: int = 500
+    ckpt_every: int = 200
+    eval_budget: float = 0.5
+    data_dir: str | None = None  # folder-per-class videos instead of the generated benchmark
+    threads: int = 0  # torch intra-op threads; 0 = leave torch's default
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        d = dict(d)
+        d["model"] = ModelConfig.from_dict(d.get("model", {}))
+        stages = []
+        for s in d.get("stages", []):
+            sk = {f.name for f in fields(Stage)}
+            bad = set(s) - sk
+            if bad:
+                raise ValueError(f"unknown stage keys: {sorted(bad)}")
+            stages.append(Stage(**s))
+        d["stages"] = stages
+        return cls(**d)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["stages"] = [dict(asdict(s), budgets=list(s.budgets)) for s in self.stages]
+        return out
+
+    @property
+    def total_steps(self) -> int:
+        return sum(s.steps for s in self.stages)
+
+
+def load_config(name_or_path: str) -> TrainConfig:
+    """`mone_s` (a module in training/configs/) or a path to a .py file defining CONFIG."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = CONFIG_DIR / f"{name_or_path}.py"
+    if not path.exists():
+        avail = sorted(p.stem for p in CONFIG_DIR.glob("*.py") if not p.stem.startswith("_"))
+        raise FileNotFoundError(f"config {name_or_path!r} not found (available: {', '.join(avail)})")
+    spec = importlib.util.spec_from_file_location(f"mone_config_{path.stem}", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    if not hasattr(mod, "CONFIG"):
+        raise ValueError(f"{path} defines no CONFIG")
+    return TrainConfig.from_dict(mod.CONFIG)

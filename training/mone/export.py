@@ -1,0 +1,231 @@
+"""Export a trained checkpoint to a browser-ready ONNX model + metadata + golden vectors.
+
+    python -m mone.export --checkpoint runs/mone_s/final.pt --out ../public/models --name mone-vivit-s \\
+        [--eval runs/eval/mone_s.json] [--dense] [--check]
+
+Writes <out>/<name>.onnx, <out>/<name>.json (validated against contracts/model-metadata.schema.json)
+and <out>/<name>.golden.json + <out>/golden/<name>-clip<i>.u8 (raw RGB frames) with the expected
+logits and expert indices at several budgets. --check then runs onnxruntime against PyTorch on the
+golden clips and times e_c = 0.5 against e_c = 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import budget
+from .data import CLASSES, ClipSpec, make_clip
+from .metadata import validate_metadata
+from .model import ModelConfig, MoNEViViT, macs_table
+from .onnx_graph import build_graph
+from .train import MEAN, STD, to_input
+
+VERSION = "1.0.0"
+LEVELS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+GOLDEN_BUDGETS = [1.0, 0.8, 0.5, 0.3, 0.2, 0.15]
+GOLDEN_CLIPS = [(2, 1), (9, 7), (17, 5)]  # (test-split index, expected class) -> classes 2, 9, 7
+TOLERANCE = 1e-4
+
+
+class ExportError(Exception):
+    """A user-facing problem: printed as one clear line, exit code 2."""
+
+
+def load_checkpoint(path: Path) -> MoNEViViT:
+    if not path.exists():
+        raise ExportError(f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
+        raise ExportError(f"{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(state, dict) or "model" not in state or "config" not in state:
+        raise ExportError(f"{path} is not a MoNE checkpoint (expected keys 'model' and 'config')")
+    try:
+        cfg = ModelConfig.from_dict(state["config"]["model"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ExportError(f"{path}: model config is invalid: {exc}") from exc
+    model = MoNEViViT(cfg)
+    missing, unexpected = model.load_state_dict(state["model"], strict=False)
+    if missing or unexpected:
+        raise ExportError(f"{path}: weights do not match the config (missing {missing[:3]}, "
+                          f"unexpected {unexpected[:3]})")
+    return model.eval()
+
+
+def golden_clips(cfg: ModelConfig, data_seed: int = 0) -> list[tuple[np.ndarray, int]]:
+    spec = ClipSpec(frames=cfg.frames, fps=10.0, res=cfg.image_size, patch=cfg.patch_size, tubelet=cfg.tubelet_size)
+    out = []
+    for idx, _ in GOLDEN_CLIPS:
+        frames, label, _ = make_clip(data_seed, "test", idx, spec)
+        out.append((frames, label))
+    return out
+
+
+def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
+    cfg = model.cfg
+    n = cfg.tokens_per_step
+    (out / "golden").mkdir(parents=True, exist_ok=True)
+    clips = []
+    for i, (frames, label) in enumerate(golden_clips(cfg)):
+        fname = f"golden/{name}-clip{i}.u8"
+        (out / fname).write_bytes(np.ascontiguousarray(frames).tobytes())
+        cases = []
+        for ec in GOLDEN_BUDGETS:
+            counts = budget.counts_for_budget(ec, n, cfg.num_experts)
+            with torch.no_grad():
+                logits, aux = model(to_input(frames[None]), None if dense else counts)
+            cases.append({
+                "e_c": ec,
+                "counts": counts,
+                "logits": [float(v) for v in logits[0]],
+                "expert_index": [int(v) for v in aux["expert"][0].reshape(-1)],
+            })
+        clips.append({"file": fname, "shape": list(frames.shape), "dtype": "uint8", "layout": "THWC",
+                      "label": int(label), "class": CLASSES[label], "cases": cases})
+    golden = {"model": f"{name}.onnx", "tolerance": TOLERANCE, "clips": clips}
+    (out / f"{name}.golden.json").write_text(json.dumps(golden) + "\n")
+    return golden
+
+
+def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evaluation: dict | None) -> dict:
+    cfg = model.cfg
+    e, ts, n = cfg.num_experts, cfg.time_steps, cfg.tokens_per_step
+    return {
+        "schema_version": 1,
+        "name": name,
+        "version": VERSION,
+        "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE") +
+                       f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
+                       "trained on the generated motion benchmark",
+        "model_file": f"{name}.onnx",
+        "model_bytes": len(onnx_bytes),
+        "model_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
+        "variant": "dense" if dense else "mone",
+        "labels": list(CLASSES),
+        "inputs": {
+            "video": {"name": "video", "dtype": "float32", "shape": [1, cfg.frames, 3, cfg.image_size, cfg.image_size]},
+            "expert_counts": {"name": "expert_counts", "dtype": "int64", "shape": [e]},
+        },
+        "outputs": {
+            "logits": {"name": "logits", "dtype": "float32", "shape": [1, cfg.num_classes]},
+            "expert_index": {"name": "expert_index", "dtype": "int32", "shape": [ts, n]},
+            "router_probs": {"name": "router_probs", "dtype": "float32", "shape": [ts, n, e]},
+        },
+        "video": {"layout": "NTCHW", "frames": cfg.frames, "fps": 10.0, "height": cfg.image_size,
+                  "width": cfg.image_size, "channels": 3, "resize": "center-crop-square-then-resize",
+                  "pixel_scale": 1 / 255, "mean": list(MEAN), "std": list(STD)},
+        "tokens": {"patch_size": cfg.patch_size, "tubelet_size": cfg.tubelet_size, "grid_height": cfg.grid,
+                   "grid_width": cfg.grid, "time_steps": ts, "per_step": n},
+        "experts": {"count": e, "hidden_dim": cfg.dim, "widths": cfg.widths},
+        "macs": macs_table(cfg),
+        "budget": {"rule": "mone-eq3", "beta": budget.BETA, "delta": budget.DELTA,
+                   "counts_rule": "floor-leftover-to-smallest", "min_ec": LEVELS[0], "max_ec": 1.0,
+                   "default_ec": 0.5, "levels": LEVELS},
+        "evaluation": evaluation or {"split": "test", "clips": 0, "curves": {}},
+    }
+
+
+def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: bool) -> dict:
+    """Parity (logits <= 1e-4, identical expert indices) on every golden case + latency ratio."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    sess = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
+    cfg = model.cfg
+    worst = 0.0
+    for clip in golden["clips"]:
+        frames = np.frombuffer((out / clip["file"]).read_bytes(), np.uint8).reshape(clip["shape"])
+        x = to_input(frames[None]).numpy()
+        for case in clip["cases"]:
+            logits, experts, _ = sess.run(None, {"video": x, "expert_counts": np.array(case["counts"], np.int64)})
+            diff = float(np.abs(logits[0] - np.array(case["logits"])).max())
+            worst = max(worst, diff)
+            if diff > TOLERANCE:
+                raise ExportError(f"parity failed: {clip['file']} e_c={case['e_c']}: max |logit diff| {diff:.2e}")
+            if experts.reshape(-1).tolist() != case["expert_index"]:
+                raise ExportError(f"parity failed: {clip['file']} e_c={case['e_c']}: expert assignments differ")
+    # latency: median of repeated runs in this process, e_c = 0.5 vs e_c = 1
+    x = to_input(golden_clips(cfg)[0][0][None]).numpy()
+
+    def median_ms(ec: float, reps: int = 60) -> float:
+        feed = {"video": x, "expert_counts": np.array(budget.counts_for_budget(ec, cfg.tokens_per_step), np.int64)}
+        for _ in range(10):
+            sess.run(None, feed)
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            sess.run(None, feed)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times) * 1e3
+
+    # interleave the two budgets so drift on a noisy machine hits both alike
+    full, half = [], []
+    for _ in range(3):
+        full.append(median_ms(1.0))
+        half.append(median_ms(0.5))
+    res = {"max_logit_diff": worst, "cases": sum(len(c["cases"]) for c in golden["clips"]),
+           "ms_ec1": statistics.median(full), "ms_ec05": statistics.median(half)}
+    res["latency_ratio_05"] = res["ms_ec05"] / res["ms_ec1"]
+    return res
+
+
+def export(checkpoint: Path, out: Path, name: str, dense: bool = False, eval_path: Path | None = None,
+           do_check: bool = False) -> dict:
+    model = load_checkpoint(checkpoint)
+    evaluation = None
+    if eval_path:
+        if not eval_path.exists():
+            raise ExportError(f"evaluation file not found: {eval_path} (run: python -m mone.evaluate ...)")
+        evaluation = json.loads(eval_path.read_text())["metadata_curves"]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".{name}.write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    proto = build_graph(model, dense=dense)
+    data = proto.SerializeToString()
+    onnx_path = out / f"{name}.onnx"
+    onnx_path.write_bytes(data)
+    meta = metadata(model, name, data, dense, evaluation)
+    validate_metadata(meta)
+    (out / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    golden = write_golden(model, out, name, dense)
+    result = {"onnx": str(onnx_path), "bytes": len(data), "sha256": meta["model_sha256"]}
+    if do_check:
+        result["check"] = check(model, onnx_path, golden, out, dense)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="mone-export", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", required=True, type=Path)
+    ap.add_argument("--out", required=True, type=Path, help="output folder (e.g. ../public/models)")
+    ap.add_argument("--name", default="mone-vivit-s")
+    ap.add_argument("--dense", action="store_true", help="export a dense ViViT graph (baseline)")
+    ap.add_argument("--eval", type=Path, help="evaluation JSON from mone.evaluate (curves for the metadata)")
+    ap.add_argument("--check", action="store_true", help="parity vs PyTorch and latency ratio")
+    args = ap.parse_args(argv)
+    try:
+        res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

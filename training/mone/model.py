@@ -1,0 +1,294 @@
+"""MoNE ViViT (factorised encoder) — read top to bottom.
+
+    video (B, T, 3, H, W)
+      -> tubelet embedding + spatial position       tokens (B*T', N, D), T' = T / tubelet
+      -> router (first spatial layer only)         probs (B*T', N, E)
+      -> Expert Preferred Routing per time step    permutation into contiguous expert groups
+      -> spatial MoNE blocks (groups kept sorted)  (B*T', N, D)
+      -> average over tokens                       (B, T', D)
+      -> dense temporal transformer + avg pool     (B, D)
+      -> LayerNorm + linear head                   (B, num_classes)
+
+Nested experts (paper Sec. 3): expert j uses width d_j = D / 2**(E-1-j) (j = 0 smallest). In-projections
+(Q, K, V, fc1) read only the first d_j input features and produce full width; out-projections
+(attention out, fc2) read full width and produce the first d_j features, zero-padded back to D, so a
+small expert leaves features d_j..D of its tokens untouched. Attention is one joint softmax over all
+tokens of a frame at full width. Tokens are permuted once into groups (largest expert first) and kept
+in that order: attention has no position bias (permutation-equivariant) and pooling is invariant, so
+every per-expert matmul runs on a contiguous slice — the compute saving is real.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class ModelConfig:
+    """Sized for a 2-core CPU and a browser (see configs/ for the reasons per field)."""
+
+    num_classes: int = 10
+    frames: int = 8
+    image_size: int = 64
+    patch_size: int = 8
+    tubelet_size: int = 2
+    dim: int = 128
+    heads: int = 4
+    spatial_depth: int = 4
+    temporal_depth: int = 1
+    mlp_ratio: int = 4
+    num_experts: int = 4
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
+        return cls(**d)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def grid(self) -> int:
+        return self.image_size // self.patch_size
+
+    @property
+    def tokens_per_step(self) -> int:
+        return self.grid * self.grid
+
+    @property
+    def time_steps(self) -> int:
+        return self.frames // self.tubelet_size
+
+    @property
+    def widths(self) -> list[int]:
+        return [self.dim // 2 ** (self.num_experts - 1 - j) for j in range(self.num_experts)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nested linear layers
+# ---------------------------------------------------------------------------------------------
+class NestedLinear(nn.Linear):
+    """A Linear whose experts use a prefix slice of its weights."""
+
+    def forward_in(self, x: torch.Tensor, d: int) -> torch.Tensor:
+        # (.., d) -> (.., out): first d input features, full output width
+        return F.linear(x[..., :d], self.weight[:, :d], self.bias)
+
+    def forward_out(self, x: torch.Tensor, d: int) -> torch.Tensor:
+        # (.., in) -> (.., out): full input, first d outputs, zero-padded back to out_features
+        y = F.linear(x, self.weight[:d], self.bias[:d])
+        return F.pad(y, (0, self.out_features - d))
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing
+# ---------------------------------------------------------------------------------------------
+def expert_preferred_routing(scores: torch.Tensor, counts: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Algorithm 1, batched over rows. scores (B, N, E); counts[j] tokens per row for expert j.
+
+    The largest expert picks its top-k first among unassigned tokens, then the next; the smallest
+    expert takes what is left. Returns (perm (B, N): token indices grouped largest expert first,
+    expert (B, N): expert of each token in original order).
+    """
+    b, n, e = scores.shape
+    assert len(counts) == e and sum(counts) == n, (counts, n)
+    taken = torch.zeros(b, n, dtype=torch.bool, device=scores.device)
+    expert = torch.zeros(b, n, dtype=torch.long, device=scores.device)
+    order = []
+    for j in reversed(range(e)):
+        if counts[j] == 0:
+            continue
+        s = scores[..., j].masked_fill(taken, float("-inf"))
+        idx = s.topk(counts[j], dim=1).indices  # (B, k_j) — per row, never across examples
+        taken.scatter_(1, idx, True)
+        expert.scatter_(1, idx, j)
+        order.append(idx)
+    return torch.cat(order, dim=1), expert
+
+
+def expert_groups(counts: list[int]) -> list[tuple[int, int, int]]:
+    """(expert, start, end) of each non-empty contiguous group in sorted order, largest first."""
+    out, start = [], 0
+    for j in reversed(range(len(counts))):
+        if counts[j]:
+            out.append((j, start, start + counts[j]))
+            start += counts[j]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+# ---------------------------------------------------------------------------------------------
+def attention(qkv: torch.Tensor, heads: int) -> torch.Tensor:
+    # qkv (B, N, 3D) -> (B, N, D); scale by the *head* width (a known re-implementation pitfall)
+    b, n, three_d = qkv.shape
+    d = three_d // 3
+    q, k, v = qkv.view(b, n, 3, heads, d // heads).permute(2, 0, 3, 1, 4)  # each (B, h, N, dh)
+    att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(d // heads))
+    y = att.softmax(dim=-1) @ v  # (B, h, N, dh)
+    return y.transpose(1, 2).reshape(b, n, d)
+
+
+class MoNEBlock(nn.Module):
+    """Pre-LN block; Eq. 1: z = x + SA_j(LN(x)); x' = z + (alpha * r + 1) * FFN_j(LN(z))."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        d = cfg.dim
+        self.heads = cfg.heads
+        self.widths = cfg.widths
+        self.ln1 = nn.LayerNorm(d)
+        self.qkv = NestedLinear(d, 3 * d)
+        self.proj = NestedLinear(d, d)
+        self.ln2 = nn.LayerNorm(d)
+        self.fc1 = NestedLinear(d, cfg.mlp_ratio * d)
+        self.fc2 = NestedLinear(cfg.mlp_ratio * d, d)
+        # alpha in [0, 1), initialised to 0 (paper); one per layer [I]; kept in range by projection
+        self.alpha = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor, groups: list[tuple[int, int, int]], r: torch.Tensor) -> torch.Tensor:
+        # x (B, N, D) sorted into groups; r (B, N, 1) router prob of each token's own expert
+        h = self.ln1(x)
+        qkv = torch.cat([self.qkv.forward_in(h[:, s:e], self.widths[j]) for j, s, e in groups], dim=1)
+        a = attention(qkv, self.heads)
+        z = x + torch.cat([self.proj.forward_out(a[:, s:e], self.widths[j]) for j, s, e in groups], dim=1)
+        h = self.ln2(z)
+        m = torch.cat(
+            [self.fc2.forward_out(F.gelu(self.fc1.forward_in(h[:, s:e], self.widths[j])), self.widths[j])
+             for j, s, e in groups],
+            dim=1,
+        )
+        return z + (self.alpha * r + 1.0) * m
+
+
+class DenseBlock(nn.Module):
+    """Plain pre-LN transformer block (temporal transformer)."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        d = cfg.dim
+        self.heads = cfg.heads
+        self.ln1 = nn.LayerNorm(d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.ln2 = nn.LayerNorm(d)
+        self.fc1 = nn.Linear(d, cfg.mlp_ratio * d)
+        self.fc2 = nn.Linear(cfg.mlp_ratio * d, d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.proj(attention(self.qkv(self.ln1(x)), self.heads))
+        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------------------------
+def patchify(video: torch.Tensor, tubelet: int, patch: int) -> torch.Tensor:
+    """(B, T, C, H, W) -> (B, T', N, tubelet*C*patch*patch); feature order (t, c, py, px), N row-major."""
+    b, t, c, h, w = video.shape
+    gh, gw = h // patch, w // patch
+    x = video.reshape(b, t // tubelet, tubelet, c, gh, patch, gw, patch)
+    x = x.permute(0, 1, 4, 6, 2, 3, 5, 7)  # (B, T', gh, gw, tubelet, C, p, p)
+    return x.reshape(b, t // tubelet, gh * gw, tubelet * c * patch * patch)
+
+
+class MoNEViViT(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        d = cfg.dim
+        self.embed = nn.Linear(cfg.tubelet_size * 3 * cfg.patch_size**2, d)
+        self.pos_spatial = nn.Parameter(torch.randn(cfg.tokens_per_step, d) * 0.02)
+        self.router = nn.Linear(d, cfg.num_experts)
+        self.spatial = nn.ModuleList([MoNEBlock(cfg) for _ in range(cfg.spatial_depth)])
+        self.ln_spatial = nn.LayerNorm(d)
+        self.pos_temporal = nn.Parameter(torch.randn(cfg.time_steps, d) * 0.02)
+        self.temporal = nn.ModuleList([DenseBlock(cfg) for _ in range(cfg.temporal_depth)])
+        self.ln_out = nn.LayerNorm(d)
+        self.head = nn.Linear(d, cfg.num_classes)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=0.02)
+            nn.init.zeros_(m.bias)
+
+    def project_parameters(self) -> None:
+        """Keep every alpha in [0, 1) after an optimiser step (projected gradient)."""
+        with torch.no_grad():
+            for blk in self.spatial:
+                blk.alpha.clamp_(0.0, 0.999)
+
+    def route(self, x: torch.Tensor, counts: list[int], random_router: bool = False, generator=None):
+        """x (B', N, D) -> perm (B', N), expert (B', N), probs (B', N, E)."""
+        probs = self.router(x).softmax(dim=-1)
+        scores = probs
+        if random_router:  # same capacities, random ranking: the paper's random-router baseline
+            scores = torch.rand(probs.shape, generator=generator, device=probs.device)
+        perm, expert = expert_preferred_routing(scores.detach(), counts)
+        return perm, expert, probs
+
+    def forward(self, video: torch.Tensor, counts: list[int] | None = None, random_router: bool = False,
+                generator=None) -> tuple[torch.Tensor, dict]:
+        """video (B, T, 3, H, W) normalised; counts per expert per time step (None = the dense model)."""
+        cfg = self.cfg
+        b = video.shape[0]
+        n, e = cfg.tokens_per_step, cfg.num_experts
+        x = self.embed(patchify(video, cfg.tubelet_size, cfg.patch_size)) + self.pos_spatial  # (B, T', N, D)
+        x = x.reshape(b * cfg.time_steps, n, cfg.dim)
+        if counts is None:
+            # dense ViViT (the baseline): no router, every token full width, MLP branch unscaled
+            counts = [0] * (e - 1) + [n]
+            expert = torch.full((x.shape[0], n), e - 1, dtype=torch.long)
+            probs = F.one_hot(expert, e).float()
+            r = torch.zeros(x.shape[0], n, 1)
+        else:
+            perm, expert, probs = self.route(x, counts, random_router, generator)
+            r = probs.gather(2, expert.unsqueeze(-1))  # (B', N, 1): prob of the token's own expert
+            x = x.gather(1, perm.unsqueeze(-1).expand(-1, -1, cfg.dim))  # sorted into expert groups
+            r = r.gather(1, perm.unsqueeze(-1))
+        groups = expert_groups(counts)
+        for blk in self.spatial:
+            x = blk(x, groups, r)
+        x = self.ln_spatial(x).mean(dim=1).reshape(b, cfg.time_steps, cfg.dim)  # (B, T', D)
+        x = x + self.pos_temporal
+        for blk in self.temporal:
+            x = blk(x)
+        logits = self.head(self.ln_out(x.mean(dim=1)))
+        aux = {
+            "expert": expert.reshape(b, cfg.time_steps, n),
+            "probs": probs.reshape(b, cfg.time_steps, n, e),
+        }
+        return logits, aux
+
+
+# ---------------------------------------------------------------------------------------------
+# Cost model (multiply-adds), paper Sec. 4 / notes: per spatial token per block 12*D*d + 2*N*D
+# ---------------------------------------------------------------------------------------------
+def macs_table(cfg: ModelConfig) -> dict:
+    d, n, t = cfg.dim, cfg.tokens_per_step, cfg.time_steps
+    per_token = [cfg.spatial_depth * (2 * cfg.mlp_ratio * d * w + 4 * d * w + 2 * n * d) for w in cfg.widths]
+    temporal_block = t * (4 * d * d + 2 * cfg.mlp_ratio * d * d + 2 * t * d)
+    dense = (
+        t * n * cfg.tubelet_size * 3 * cfg.patch_size**2 * d  # tubelet embedding
+        + t * n * d * cfg.num_experts  # router
+        + cfg.temporal_depth * temporal_block
+        + d * cfg.num_classes
+    )
+    return {"dense": float(dense), "per_token": [float(p) for p in per_token]}
+
+
+def gmacs(cfg: ModelConfig, counts: list[int] | None) -> float:
+    tab = macs_table(cfg)
+    if counts is None:
+        counts = [0] * (cfg.num_experts - 1) + [cfg.tokens_per_step]
+    return (tab["dense"] + cfg.time_steps * sum(k * p for k, p in zip(counts, tab["per_token"]))) / 1e9

@@ -1,0 +1,78 @@
+"""Render sample videos for the app's "try a sample" and the e2e tests.
+
+    python -m mone.samples --out ../public/samples [--per-class 1] [--size 192] [--fps 30] [--seconds 2.4]
+
+Each sample is the benchmark's scene law rendered at a higher resolution and frame rate than the
+model sees (the app samples frames at the model's 10 fps and resizes to 64x64 itself), encoded as
+H.264 (yuv420p, baseline profile) MP4, which Debian's Chromium plays. Also writes index.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .data import CLASSES, SPLIT_IDS, make_scene, render
+
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "public" / "samples"
+
+
+def write_mp4(frames: np.ndarray, path: Path, fps: int) -> None:
+    """Encode RGB frames (T, H, W, 3) uint8 with PyAV (libx264 when present, else mpeg4 via ffmpeg)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with av.open(str(path), "w") as out:
+            stream = out.add_stream("libx264", rate=fps)
+            stream.width, stream.height = frames.shape[2], frames.shape[1]
+            stream.pix_fmt = "yuv420p"
+            stream.options = {"crf": "18", "profile": "baseline", "movflags": "+faststart"}
+            for f in frames:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                    out.mux(packet)
+            for packet in stream.encode():
+                out.mux(packet)
+    except (av.error.FFmpegError, ValueError):  # PyAV build without libx264: fall back to the ffmpeg CLI
+        h, w = frames.shape[1:3]
+        cmd = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
+               "-r", str(fps), "-i", "-", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
+               "-crf", "18", "-movflags", "+faststart", str(path)]
+        subprocess.run(cmd, input=frames.tobytes(), check=True)
+
+
+def render_sample(seed: int, label: int, index: int, size: int, fps: int, seconds: float) -> np.ndarray:
+    rng = np.random.default_rng([seed, SPLIT_IDS["samples"], label, index])
+    scene = make_scene(rng, label, seconds)
+    times = np.arange(int(round(seconds * fps))) / fps
+    return render(scene, times, size, seed=index)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--per-class", type=int, default=1)
+    ap.add_argument("--size", type=int, default=192)
+    ap.add_argument("--fps", type=int, default=30)
+    ap.add_argument("--seconds", type=float, default=2.4)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    index = []
+    for label, name in enumerate(CLASSES):
+        for i in range(args.per_class):
+            frames = render_sample(args.seed, label, i, args.size, args.fps, args.seconds)
+            fname = f"{name}-{i}.mp4"
+            write_mp4(frames, args.out / fname, args.fps)
+            index.append({"file": fname, "label": name, "fps": args.fps, "frames": len(frames),
+                          "width": args.size, "height": args.size})
+            print(f"wrote {args.out / fname}")
+    (args.out / "index.json").write_text(json.dumps({"samples": index}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""Trainer: `python -m mone.train --config mone_s [--run-dir runs/mone_s]`.
+
+Resumes automatically from <run-dir>/ckpt.pt after a kill. Multi-process with
+`torchrun --nproc_per_node=N -m mone.train ...` (DDP; gloo on CPU, nccl on GPUs).
+Logs JSON lines to <run-dir>/log.jsonl; the final weights go to <run-dir>/final.pt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import budget
+from .config import Stage, TrainConfig, load_config
+from .data import CLASSES, HFLIP, TIME_REVERSE, VFLIP, ClipSpec, build_split
+from .model import MoNEViViT
+
+MEAN = (0.5, 0.5, 0.5)
+STD = (0.25, 0.25, 0.25)
+TRAINING_ROOT = Path(__file__).resolve().parent.parent
+
+
+# =============================================================================================
+# Data
+# =============================================================================================
+def clip_spec(cfg: TrainConfig) -> ClipSpec:
+    m = cfg.model
+    return ClipSpec(frames=m.frames, fps=10.0, res=m.image_size, patch=m.patch_size, tubelet=m.tubelet_size)
+
+
+def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = True) -> dict:
+    """The generated benchmark (cached), or a folder-per-class dataset when cfg.data_dir is set."""
+    count = {"train": cfg.train_clips, "val": cfg.val_clips, "test": cfg.test_clips}[split]
+    if cfg.data_dir:
+        from .video_folder import load_folder_split
+
+        return load_folder_split(Path(cfg.data_dir), split, clip_spec(cfg), labels=None)
+    return build_split(cfg.data_seed, split, count, clip_spec(cfg), cache_dir, progress=progress)
+
+
+def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
+    arr = np.asarray(video_u8)
+    x = torch.from_numpy(arr if arr.flags.writeable else arr.copy()).permute(0, 1, 4, 2, 3).float() / 255.0
+    mean = torch.tensor(MEAN).view(1, 1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 1, 3, 1, 1)
+    return (x - mean) / std
+
+
+def augment(video: torch.Tensor, label: torch.Tensor, gen: torch.Generator):
+    """Flips and time reversal with the label maps that keep the meaning true (train only)."""
+    b = video.shape[0]
+    for flag_fn, label_map in (
+        (lambda v: v.flip(3), HFLIP),  # (B, T, H, W, 3): flip W
+        (lambda v: v.flip(2), VFLIP),
+        (lambda v: v.flip(1), TIME_REVERSE),
+    ):
+        sel = torch.rand(b, generator=gen) < 0.5
+        if sel.any():
+            video[sel] = flag_fn(video[sel])
+            label[sel] = torch.tensor(label_map)[label[sel]]
+    return video, label
+
+
+# =============================================================================================
+# Budgets per step
+# =============================================================================================
+def step_counts(stage: Stage, rng: np.random.Generator, n: int, e: int) -> tuple[list[int] | None, float]:
+    """The per-expert token counts for one training step, and its e_c."""
+    if stage.mode == "dense":
+        return None, 1.0
+    if stage.mode == "nested":
+        j = int(rng.integers(e))  # MatViViT: every token on one nested width
+        counts = [0] * e
+        counts[j] = n
+        return counts, budget.width_fractions(e)[j]
+    ec = float(rng.choice(stage.budgets))
+    return budget.counts_for_budget(ec, n, e), ec
+
+
+@torch.no_grad()
+def evaluate(model: MoNEViViT, data: dict, counts: list[int] | None, batch: int = 100,
+             random_router: bool = False, seed: int = 0) -> dict:
+    model.eval()
+    gen = torch.Generator().manual_seed(seed)
+    correct, n = 0, len(data["label"])
+    for s in range(0, n, batch):
+        x = to_input(data["video"][s : s + batch])
+        logits, _ = model(x, counts, random_router=random_router, generator=gen)
+        correct += int((logits.argmax(-1) == torch.as_tensor(data["label"][s : s + batch])).sum())
+    model.train()
+    return {"top1": correct / max(n, 1), "clips": n}
+
+
+# =============================================================================================
+# Checkpoints
+# =============================================================================================
+def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp)
+    tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
+
+
+def lr_at(stage: Stage, i: int) -> float:
+    if i < stage.warmup:
+        return stage.lr * (i + 1) / stage.warmup
+    p = (i - stage.warmup) / max(1, stage.steps - stage.warmup)
+    return stage.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+# =============================================================================================
+# Main loop
+# =============================================================================================
+def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = True, max_steps: int | None = None):
+    rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    ckpt = run_dir / "ckpt.pt"
+
+    model = MoNEViViT(cfg.model)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=cfg.weight_decay)
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, map_location="cpu", weights_only=False)
+        if state["config"] != cfg.to_dict():
+            raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+        if rank == 0:
+            print(f"resuming from {ckpt} at step {step}", flush=True)
+    ddp_model = model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        ddp_model = DistributedDataParallel(model)
+
+    train_data = load_split(cfg, "train", cache_dir, progress and rank == 0)
+    val_data = load_split(cfg, "val", cache_dir, progress and rank == 0)
+    n_train = len(train_data["label"])
+    n, e = cfg.model.tokens_per_step, cfg.model.num_experts
+    if cfg.batch_size % world:
+        raise SystemExit(f"error: batch_size {cfg.batch_size} not divisible by world size {world}")
+    per_rank = cfg.batch_size // world
+    log = open(run_dir / "log.jsonl", "a") if rank == 0 else None
+
+    total = cfg.total_steps if max_steps is None else min(cfg.total_steps, max_steps)
+    bar = None
+    if progress and rank == 0:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, initial=step, desc=cfg.name, unit="step")
+    t0 = time.time()
+    while step < total:
+        # locate the stage of this global step
+        offset = 0
+        for stage in cfg.stages:
+            if step < offset + stage.steps:
+                break
+            offset += stage.steps
+        i = step - offset
+        # every rank draws the same budget and batch from the step's seed: resume-exact, DDP-consistent
+        rng = np.random.default_rng([cfg.seed, step])
+        counts, ec = step_counts(stage, rng, n, e)
+        idx = rng.integers(0, n_train, cfg.batch_size)[rank * per_rank : (rank + 1) * per_rank]
+        gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
+        video = torch.as_tensor(train_data["video"][np.sort(idx)])
+        label = torch.as_tensor(train_data["label"][np.sort(idx)])
+        video, label = augment(video, label, gen)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(stage, i)
+        logits, _ = ddp_model(to_input(video), counts)
+        loss = F.cross_entropy(logits, label, label_smoothing=cfg.label_smoothing)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        model.project_parameters()
+        step += 1
+        if bar:
+            bar.update(1)
+            bar.set_postfix(stage=stage.name, loss=f"{loss.item():.3f}", e_c=f"{ec:.2f}")
+        if log and (step % 25 == 0 or step == total):
+            log.write(json.dumps({"step": step, "stage": stage.name, "loss": round(loss.item(), 4), "e_c": ec,
+                                  "lr": lr_at(stage, i), "elapsed_s": round(time.time() - t0, 1)}) + "\n")
+            log.flush()
+        if rank == 0 and (step % cfg.ckpt_every == 0 or step == total):
+            save_checkpoint(ckpt, model, opt, step, cfg)
+        if rank == 0 and step == offset + stage.steps:
+            # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
+            torch.save({"model": model.state_dict(), "config": cfg.to_dict(), "step": step,
+                        "classes": list(CLASSES)}, run_dir / f"stage-{stage.name}.pt")
+        if rank == 0 and (step % cfg.eval_every == 0 or step == total):
+            ev_counts = None if stage.mode == "dense" else budget.counts_for_budget(cfg.eval_budget, n, e)
+            res = evaluate(model, val_data, ev_counts)
+            full = None if stage.mode == "dense" else [0] * (e - 1) + [n]
+            res_full = evaluate(model, val_data, full)
+            msg = {"step": step, "eval": "val", f"top1@{cfg.eval_budget}": res["top1"], "top1@1.0": res_full["top1"]}
+            if log:
+                log.write(json.dumps(msg) + "\n")
+                log.flush()
+            if bar:
+                bar.write(json.dumps(msg))
+    if bar:
+        bar.close()
+    if rank == 0:
+        torch.save({"model": model.state_dict(), "config": cfg.to_dict(), "step": step,
+                    "classes": list(CLASSES)}, run_dir / "final.pt")
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.barrier()
+        dist.destroy_process_group()
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True, help="config name in training/configs/ or a .py path")
+    ap.add_argument("--run-dir", help="default: training/runs/<config name>")
+    ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
+    ap.add_argument("--max-steps", type=int, help="stop early (smoke runs)")
+    ap.add_argument("--no-progress", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        cfg = load_config(args.config)
+    except (FileNotFoundError, ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    run_dir = Path(args.run_dir) if args.run_dir else TRAINING_ROOT / "runs" / cfg.name
+    train(cfg, run_dir, Path(args.cache_dir), progress=not args.no_progress, max_steps=args.max_steps)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
