@@ -6,9 +6,17 @@ Command:  python -m mone.train --config dense_s
 
 CONFIG = dict(
     name="dense_s",
-    model=dict(dim=128, heads=4, spatial_depth=4, temporal_depth=1, frames=8, image_size=64, patch_size=8,
-               tubelet_size=2),
-    stages=[dict(name="dense", mode="dense", steps=4000, lr=1.5e-3, warmup=150)],
+    model=dict(
+        dim=128,
+        heads=4,
+        spatial_depth=4,
+        temporal_depth=1,
+        frames=8,
+        image_size=64,
+        patch_size=8,
+        tubelet_size=2,
+    ),
+    stages=[dict(name="dense", mode="dense", steps=2600, lr=1e-3, warmup=100)],
     batch_size=32,
     train_clips=20000,
     eval_every=500,

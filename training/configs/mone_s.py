@@ -17,11 +17,19 @@ Sizing, for a 2-core CPU and a browser:
 
 CONFIG = dict(
     name="mone_s",
-    model=dict(dim=128, heads=4, spatial_depth=4, temporal_depth=1, frames=8, image_size=64, patch_size=8,
-               tubelet_size=2),
+    model=dict(
+        dim=128,
+        heads=4,
+        spatial_depth=4,
+        temporal_depth=1,
+        frames=8,
+        image_size=64,
+        patch_size=8,
+        tubelet_size=2,
+    ),
     stages=[
-        dict(name="nested", mode="nested", steps=1500, lr=1.5e-3, warmup=150),
-        dict(name="mone", mode="mone", steps=2500, lr=1e-3, warmup=100),
+        dict(name="nested", mode="nested", steps=900, lr=1e-3, warmup=100),
+        dict(name="mone", mode="mone", steps=1700, lr=1e-3, warmup=100),
     ],
     batch_size=32,
     train_clips=20000,

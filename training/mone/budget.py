@@ -19,6 +19,15 @@ BISECTION_STEPS = 200
 MU_RANGE = 1.0e4
 
 
+def _sum_lr(values) -> float:
+    """Plain left-to-right float sum, the same order and rounding as the TypeScript port.
+    (Python >= 3.12's built-in sum() of floats is compensated and could differ in the last bit.)"""
+    acc = 0.0
+    for v in values:
+        acc += v
+    return acc
+
+
 def width_fractions(num_experts: int) -> list[float]:
     """a_i = d_i / D for i = 0..E-1 (smallest first): 1/8, 1/4, 1/2, 1 for E = 4."""
     return [1.0 / 2 ** (num_experts - 1 - i) for i in range(num_experts)]
@@ -29,7 +38,7 @@ def _capacities_for_mu(mu: float, num_experts: int, beta: float, delta: float) -
     logits = [(delta**i - mu * a[i]) / beta for i in range(num_experts)]
     top = max(logits)  # log-sum-exp shift: mu spans +-1e4, exp would overflow otherwise
     w = [math.exp(v - top) for v in logits]
-    s = sum(w)
+    s = _sum_lr(w)
     return [v / s for v in w]
 
 
@@ -49,7 +58,7 @@ def capacities(e_c: float, num_experts: int = 4, beta: float = BETA, delta: floa
     for _ in range(BISECTION_STEPS):
         mid = 0.5 * (lo + hi)
         c = _capacities_for_mu(mid, num_experts, beta, delta)
-        if sum(ci * ai for ci, ai in zip(c, a)) > e_c:
+        if _sum_lr(ci * ai for ci, ai in zip(c, a, strict=True)) > e_c:
             lo = mid
         else:
             hi = mid
@@ -72,4 +81,4 @@ def effective_capacity_of_counts(counts: list[int]) -> float:
     """The e_c actually realised by integer counts (what the FLOPs follow)."""
     a = width_fractions(len(counts))
     n = sum(counts)
-    return sum(k * ai for k, ai in zip(counts, a)) / n
+    return _sum_lr(k * ai for k, ai in zip(counts, a, strict=True)) / n

@@ -36,10 +36,13 @@ HFLIP = (0, 2, 1, 3, 4, 5, 6, 8, 7, 9)
 VFLIP = (0, 1, 2, 4, 3, 5, 6, 8, 7, 9)
 TIME_REVERSE = (0, 2, 1, 4, 3, 6, 5, 8, 7, 9)
 
-SKIN_TONES = np.array(
-    [[255, 219, 172], [241, 194, 125], [224, 172, 105], [198, 134, 66], [141, 85, 36], [92, 56, 30]],
-    dtype=np.float32,
-) / 255.0
+SKIN_TONES = (
+    np.array(
+        [[255, 219, 172], [241, 194, 125], [224, 172, 105], [198, 134, 66], [141, 85, 36], [92, 56, 30]],
+        dtype=np.float32,
+    )
+    / 255.0
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +133,9 @@ def _random_shape(rng: np.random.Generator, kind: str) -> tuple[list[Primitive],
 
 
 def _random_thing(rng: np.random.Generator, size: tuple[float, float], main: bool) -> Thing:
-    kind = str(rng.choice(["ellipse", "rect", "star", "blob", "hand", "bar"], p=[0.18, 0.16, 0.16, 0.16, 0.22, 0.12]))
+    kind = str(
+        rng.choice(["ellipse", "rect", "star", "blob", "hand", "bar"], p=[0.18, 0.16, 0.16, 0.16, 0.22, 0.12])
+    )
     skin = kind == "hand" or rng.random() < 0.25
     prims, wobble = _random_shape(rng, kind)
     pattern = str(rng.choice(["solid", "stripes", "halves", "dot", "spots"], p=[0.2, 0.2, 0.25, 0.2, 0.15]))
@@ -152,7 +157,7 @@ def _random_thing(rng: np.random.Generator, size: tuple[float, float], main: boo
 
 def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
     """Sample a scene whose motion, over [0, duration] seconds, is unmistakably `label`."""
-    obj = _random_thing(rng, (0.11, 0.2), main=True)
+    obj = _random_thing(rng, (0.13, 0.22), main=True)
     margin = 0.08
     motion: dict = {"kind": CLASSES[label]}
     name = CLASSES[label]
@@ -177,7 +182,9 @@ def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
         if big > 0.34:
             small, big = 0.34 / total, 0.34
         obj.size = small if name == "approaching" else big
-        motion.update(rate=rate if name == "approaching" else -rate, x0=rng.uniform(0.4, 0.6), y0=rng.uniform(0.4, 0.6))
+        motion.update(
+            rate=rate if name == "approaching" else -rate, x0=rng.uniform(0.4, 0.6), y0=rng.uniform(0.4, 0.6)
+        )
     elif name.startswith("rotating_"):
         omega = math.radians(rng.uniform(100, 300))
         motion.update(omega=omega if name == "rotating_clockwise" else -omega)
@@ -198,8 +205,8 @@ def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
         motion.update(x0=rng.uniform(0.25, 0.75), y0=rng.uniform(0.25, 0.75))
 
     distractors = []
-    for _ in range(int(rng.integers(0, 4))):
-        d = _random_thing(rng, (0.05, 0.14), main=False)
+    for _ in range(int(rng.integers(0, 3))):
+        d = _random_thing(rng, (0.05, 0.12), main=False)
         d.x, d.y = float(rng.uniform(0.1, 0.9)), float(rng.uniform(0.1, 0.9))
         distractors.append(d)
 
@@ -211,13 +218,13 @@ def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
         distractors=distractors,
         obj=obj,
         motion=motion,
-        shake_amp=float(rng.uniform(0.0, 0.012)),
+        shake_amp=float(rng.uniform(0.0, 0.006)) if rng.random() < 0.5 else 0.0,
         shake_seed=int(rng.integers(2**31)),
-        flicker=(float(rng.uniform(0, 0.06)), float(rng.uniform(0.5, 6)), float(rng.uniform(0, 6.3))),
+        flicker=(float(rng.uniform(0, 0.04)), float(rng.uniform(0.5, 6)), float(rng.uniform(0, 6.3))),
         light_grad=(float(rng.uniform(-0.25, 0.25)), float(rng.uniform(-0.25, 0.25))),
-        noise_sigma=float(rng.uniform(1.0, 7.0)),
+        noise_sigma=float(rng.uniform(0.5, 4.0)),
         blur_sigma=float(rng.choice([0.0, rng.uniform(0.3, 1.0)])),
-        jpeg_quality=int(rng.integers(35, 95)),
+        jpeg_quality=int(rng.integers(50, 95)),
     )
 
 
@@ -276,6 +283,9 @@ def render_background(scene: Scene, res: int) -> np.ndarray:
         checker = ((np.floor(xx) + np.floor(yy)) % 2)[..., None].astype(np.float32)
         img = img * (0.75 + 0.25 * checker)
     img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), max(res / 200, 0.5))
+    # keep the background calmer than the subject, as in footage focused on a hand-held object
+    mean = img.reshape(-1, 3).mean(axis=0)
+    img = mean + 0.6 * (img - mean)
     return np.clip(img, 0, 1).astype(np.float32)
 
 
@@ -317,7 +327,9 @@ def _thing_colour(t: Thing, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.where(m, t.colour2, t.colour)
 
 
-def render(scene: Scene, times: np.ndarray, res: int, grid: int | None = None, tubelet: int = 1, seed: int = 0):
+def render(
+    scene: Scene, times: np.ndarray, res: int, grid: int | None = None, tubelet: int = 1, seed: int = 0
+):
     """Render frames (T, res, res, 3) uint8 at the given times (seconds).
 
     With `grid`, also returns the per-patch mask (T // tubelet, grid, grid) bool: patches where the
@@ -336,8 +348,9 @@ def render(scene: Scene, times: np.ndarray, res: int, grid: int | None = None, t
     for i, t in enumerate(times):
         sx, sy = shake[i]
         mat = np.float32([[1, 0, margin + sx], [0, 1, margin + sy]])
-        img = cv2.warpAffine(bg, mat, (res, res), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                             borderMode=cv2.BORDER_REFLECT)
+        img = cv2.warpAffine(
+            bg, mat, (res, res), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REFLECT
+        )
         sxx, syy = xx + sx, yy + sy
         for d in scene.distractors:
             a, u, v = _thing_alpha(d, d.x, d.y, d.size, d.angle, res, sxx, syy)
@@ -382,21 +395,30 @@ def make_clip(seed: int, split: str, index: int, spec: ClipSpec = ClipSpec()):
     duration = spec.frames / spec.fps
     scene = make_scene(rng, label, duration)
     times = np.arange(spec.frames) / spec.fps
-    frames, mask = render(scene, times, spec.res, grid=spec.res // spec.patch, tubelet=spec.tubelet, seed=index)
+    frames, mask = render(
+        scene, times, spec.res, grid=spec.res // spec.patch, tubelet=spec.tubelet, seed=index
+    )
     return frames, label, mask
 
 
 def _make_range(args):
     seed, split, start, stop, spec = args
     out = [make_clip(seed, split, i, spec) for i in range(start, stop)]
-    return (np.stack([o[0] for o in out]), np.array([o[1] for o in out], np.int64), np.stack([o[2] for o in out]))
+    return (
+        np.stack([o[0] for o in out]),
+        np.array([o[1] for o in out], np.int64),
+        np.stack([o[2] for o in out]),
+    )
 
 
-def build_split(seed: int, split: str, count: int, spec: ClipSpec, cache_dir, workers: int = 2, progress=True):
+def build_split(
+    seed: int, split: str, count: int, spec: ClipSpec, cache_dir, workers: int = 2, progress=True
+):
     """Generate (or load from cache) a split: dict of video (N,T,H,W,3) uint8, label (N,), mask."""
     from pathlib import Path
 
-    path = Path(cache_dir) / f"{split}-s{seed}-n{count}-r{spec.res}-f{spec.frames}.npz"
+    key = f"{split}-s{seed}-n{count}-r{spec.res}-f{spec.frames}-fps{spec.fps:g}-p{spec.patch}-t{spec.tubelet}"
+    path = Path(cache_dir) / f"{key}.npz"
     if path.exists():
         z = np.load(path)
         return {k: z[k] for k in ("video", "label", "mask")}
@@ -416,7 +438,9 @@ def build_split(seed: int, split: str, count: int, spec: ClipSpec, cache_dir, wo
         "mask": np.concatenate([p[2] for p in parts]),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
+    import os
+
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # ranks building at once never collide
     np.savez(tmp, **data)
     tmp.replace(path)
     return data

@@ -29,14 +29,17 @@ ROUTER_BUDGET = 0.3
 
 
 @torch.no_grad()
-def run(model: MoNEViViT, data: dict, counts: list[int] | None, random_router: bool = False,
-        batch: int = 200) -> tuple[float, np.ndarray]:
+def run(
+    model: MoNEViViT, data: dict, counts: list[int] | None, random_router: bool = False, batch: int = 200
+) -> tuple[float, np.ndarray]:
     """top-1 accuracy and the expert of every token (N_clips, T', N)."""
     model.eval()
     gen = torch.Generator().manual_seed(0)
     correct, experts = 0, []
     for s in range(0, len(data["label"]), batch):
-        logits, aux = model(to_input(data["video"][s : s + batch]), counts, random_router=random_router, generator=gen)
+        logits, aux = model(
+            to_input(data["video"][s : s + batch]), counts, random_router=random_router, generator=gen
+        )
         correct += int((logits.argmax(-1).numpy() == data["label"][s : s + batch]).sum())
         experts.append(aux["expert"].numpy())
     return correct / len(data["label"]), np.concatenate(experts)
@@ -47,14 +50,25 @@ def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
     m = mask.reshape(experts.shape).astype(bool)
     on_full = experts == full
     obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
-    return {"object_full_share": obj, "background_full_share": bg, "ratio": obj / max(bg, 1e-9),
-            "object_patches": int(m.sum()), "background_patches": int((~m).sum())}
+    return {
+        "object_full_share": obj,
+        "background_full_share": bg,
+        "ratio": obj / max(bg, 1e-9),
+        "object_patches": int(m.sum()),
+        "background_patches": int((~m).sum()),
+    }
 
 
 def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | None, data: dict) -> dict:
     cfg = mone.cfg
     n, e = cfg.tokens_per_step, cfg.num_experts
-    res: dict = {"clips": int(len(data["label"])), "mone": [], "random_router": [], "nested_only": [], "dense": []}
+    res: dict = {
+        "clips": int(len(data["label"])),
+        "mone": [],
+        "random_router": [],
+        "nested_only": [],
+        "dense": [],
+    }
     for ec in EVAL_BUDGETS:
         counts = budget.counts_for_budget(ec, n, e)
         top1, experts = run(mone, data, counts)
@@ -62,15 +76,22 @@ def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | N
         if ec == ROUTER_BUDGET:
             res["router_quality"] = {"e_c": ec, **router_quality(experts, data["mask"], e - 1)}
         r_top1, _ = run(mone, data, counts, random_router=True)
-        res["random_router"].append({"e_c": ec, "counts": counts, "gmacs": gmacs(cfg, counts), "top1": r_top1})
-        print(f"e_c={ec:.2f} counts={counts} GMACs={gmacs(cfg, counts):.4f} mone={top1:.4f} random={r_top1:.4f}",
-              flush=True)
+        res["random_router"].append(
+            {"e_c": ec, "counts": counts, "gmacs": gmacs(cfg, counts), "top1": r_top1}
+        )
+        print(
+            f"e_c={ec:.2f} counts={counts} GMACs={gmacs(cfg, counts):.4f} "
+            f"mone={top1:.4f} random={r_top1:.4f}",
+            flush=True,
+        )
     if nested is not None:
         for j, w in enumerate(cfg.widths):
             counts = [0] * e
             counts[j] = n
             top1, _ = run(nested, data, counts)
-            res["nested_only"].append({"width": w, "e_c": w / cfg.dim, "gmacs": gmacs(cfg, counts), "top1": top1})
+            res["nested_only"].append(
+                {"width": w, "e_c": w / cfg.dim, "gmacs": gmacs(cfg, counts), "top1": top1}
+            )
             print(f"nested-only width {w}: {top1:.4f}", flush=True)
     if dense is not None:
         top1, _ = run(dense, data, None)
@@ -81,9 +102,18 @@ def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | N
         "clips": res["clips"],
         "curves": {
             "mone": [{"gmacs": p["gmacs"], "top1": p["top1"], "e_c": p["e_c"]} for p in res["mone"]],
-            "random_router": [{"gmacs": p["gmacs"], "top1": p["top1"], "e_c": p["e_c"]} for p in res["random_router"]],
-            "nested_only": [{"gmacs": p["gmacs"], "top1": p["top1"], "e_c": p["e_c"], "label": f"D/{cfg.dim // p['width']}"}
-                            for p in res["nested_only"]],
+            "random_router": [
+                {"gmacs": p["gmacs"], "top1": p["top1"], "e_c": p["e_c"]} for p in res["random_router"]
+            ],
+            "nested_only": [
+                {
+                    "gmacs": p["gmacs"],
+                    "top1": p["top1"],
+                    "e_c": p["e_c"],
+                    "label": f"D/{cfg.dim // p['width']}",
+                }
+                for p in res["nested_only"]
+            ],
             "dense": [{"gmacs": p["gmacs"], "top1": p["top1"], "e_c": 1.0} for p in res["dense"]],
         },
     }
@@ -98,13 +128,23 @@ def plot(res: dict, path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
     curves = res["metadata_curves"]["curves"]
-    style = {"mone": ("MoNE (learned router)", "o-", "#0b6e4f"), "random_router": ("MoNE, random router", "s--", "#999999"),
-             "nested_only": ("Nested only (MatViViT)", "^-", "#c75000"), "dense": ("Dense ViViT", "*", "#1f3b99")}
+    style = {
+        "mone": ("MoNE (learned router)", "o-", "#0b6e4f"),
+        "random_router": ("MoNE, random router", "s--", "#999999"),
+        "nested_only": ("Nested only (MatViViT)", "^-", "#c75000"),
+        "dense": ("Dense ViViT", "*", "#1f3b99"),
+    }
     for key, (label, fmt, colour) in style.items():
         pts = curves.get(key) or []
         if pts:
-            ax.plot([p["gmacs"] for p in pts], [100 * p["top1"] for p in pts], fmt, label=label, color=colour,
-                    markersize=10 if key == "dense" else 5)
+            ax.plot(
+                [p["gmacs"] for p in pts],
+                [100 * p["top1"] for p in pts],
+                fmt,
+                label=label,
+                color=colour,
+                markersize=10 if key == "dense" else 5,
+            )
     ax.set_xlabel("GMACs per clip")
     ax.set_ylabel("top-1 accuracy on the test split (%)")
     ax.set_title(f"Accuracy vs compute ({res['clips']} test clips)")
@@ -122,16 +162,23 @@ def markdown(res: dict) -> str:
     for p in res["mone"]:
         rows.append(f"| MoNE | {p['e_c']:.2f} | {p['counts']} | {p['gmacs']:.4f} | {100 * p['top1']:.1f}% |")
     for p in res["random_router"]:
-        rows.append(f"| MoNE, random router | {p['e_c']:.2f} | {p['counts']} | {p['gmacs']:.4f} | "
-                    f"{100 * p['top1']:.1f}% |")
+        rows.append(
+            f"| MoNE, random router | {p['e_c']:.2f} | {p['counts']} | {p['gmacs']:.4f} | "
+            f"{100 * p['top1']:.1f}% |"
+        )
     for p in res["nested_only"]:
-        rows.append(f"| nested only, width {p['width']} | {p['e_c']:.3f} | - | {p['gmacs']:.4f} | {100 * p['top1']:.1f}% |")
+        rows.append(
+            f"| nested only, width {p['width']} | {p['e_c']:.3f} | - | {p['gmacs']:.4f} | "
+            f"{100 * p['top1']:.1f}% |"
+        )
     rq = res.get("router_quality")
     if rq:
         rows.append("")
-        rows.append(f"Router at e_c = {rq['e_c']}: {100 * rq['object_full_share']:.1f}% of moving-object patches vs "
-                    f"{100 * rq['background_full_share']:.1f}% of background patches get the full expert "
-                    f"({rq['ratio']:.1f}x).")
+        rows.append(
+            f"Router at e_c = {rq['e_c']}: {100 * rq['object_full_share']:.1f}% of moving-object patches vs "
+            f"{100 * rq['background_full_share']:.1f}% of background patches get the full expert "
+            f"({rq['ratio']:.1f}x)."
+        )
     return "\n".join(rows)
 
 
@@ -151,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         dense = load_checkpoint(args.dense) if args.dense else None
         state = torch.load(args.mone, map_location="cpu", weights_only=False)
         cfg = TrainConfig.from_dict(state["config"])
-    except ExportError as exc:
+    except (ExportError, KeyError, TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     data = build_split(cfg.data_seed, "test", cfg.test_clips, clip_spec(cfg), Path(args.cache_dir))

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from . import budget
+from .config import TrainConfig
 from .data import CLASSES, ClipSpec, make_clip
 from .metadata import validate_metadata
 from .model import ModelConfig, MoNEViViT, macs_table
@@ -32,7 +33,7 @@ from .train import MEAN, STD, to_input
 VERSION = "1.0.0"
 LEVELS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
 GOLDEN_BUDGETS = [1.0, 0.8, 0.5, 0.3, 0.2, 0.15]
-GOLDEN_CLIPS = [(2, 1), (9, 7), (17, 5)]  # (test-split index, expected class) -> classes 2, 9, 7
+GOLDEN_CLIPS = [2, 9, 17]  # test-split indices (classes 2, 9, 7)
 TOLERANCE = 1e-4
 
 
@@ -42,29 +43,40 @@ class ExportError(Exception):
 
 def load_checkpoint(path: Path) -> MoNEViViT:
     if not path.exists():
-        raise ExportError(f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)")
+        raise ExportError(
+            f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)"
+        )
     try:
         state = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ExportError(f"{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc})") from exc
+        raise ExportError(
+            f"{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc})"
+        ) from exc
     if not isinstance(state, dict) or "model" not in state or "config" not in state:
         raise ExportError(f"{path} is not a MoNE checkpoint (expected keys 'model' and 'config')")
     try:
-        cfg = ModelConfig.from_dict(state["config"]["model"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ExportError(f"{path}: model config is invalid: {exc}") from exc
+        cfg = TrainConfig.from_dict(state["config"]).model
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ExportError(f"{path}: config is invalid: {exc}") from exc
     model = MoNEViViT(cfg)
-    missing, unexpected = model.load_state_dict(state["model"], strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state["model"], strict=False)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[-1].strip()
+        raise ExportError(f"{path}: weights do not match the config ({first})") from exc
     if missing or unexpected:
-        raise ExportError(f"{path}: weights do not match the config (missing {missing[:3]}, "
-                          f"unexpected {unexpected[:3]})")
+        raise ExportError(
+            f"{path}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
+        )
     return model.eval()
 
 
 def golden_clips(cfg: ModelConfig, data_seed: int = 0) -> list[tuple[np.ndarray, int]]:
-    spec = ClipSpec(frames=cfg.frames, fps=10.0, res=cfg.image_size, patch=cfg.patch_size, tubelet=cfg.tubelet_size)
+    spec = ClipSpec(
+        frames=cfg.frames, fps=10.0, res=cfg.image_size, patch=cfg.patch_size, tubelet=cfg.tubelet_size
+    )
     out = []
-    for idx, _ in GOLDEN_CLIPS:
+    for idx in GOLDEN_CLIPS:
         frames, label, _ = make_clip(data_seed, "test", idx, spec)
         out.append((frames, label))
     return out
@@ -83,14 +95,25 @@ def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
             counts = budget.counts_for_budget(ec, n, cfg.num_experts)
             with torch.no_grad():
                 logits, aux = model(to_input(frames[None]), None if dense else counts)
-            cases.append({
-                "e_c": ec,
-                "counts": counts,
-                "logits": [float(v) for v in logits[0]],
-                "expert_index": [int(v) for v in aux["expert"][0].reshape(-1)],
-            })
-        clips.append({"file": fname, "shape": list(frames.shape), "dtype": "uint8", "layout": "THWC",
-                      "label": int(label), "class": CLASSES[label], "cases": cases})
+            cases.append(
+                {
+                    "e_c": ec,
+                    "counts": counts,
+                    "logits": [float(v) for v in logits[0]],
+                    "expert_index": [int(v) for v in aux["expert"][0].reshape(-1)],
+                }
+            )
+        clips.append(
+            {
+                "file": fname,
+                "shape": list(frames.shape),
+                "dtype": "uint8",
+                "layout": "THWC",
+                "label": int(label),
+                "class": CLASSES[label],
+                "cases": cases,
+            }
+        )
     golden = {"model": f"{name}.onnx", "tolerance": TOLERANCE, "clips": clips}
     (out / f"{name}.golden.json").write_text(json.dumps(golden) + "\n")
     return golden
@@ -103,16 +126,20 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
         "schema_version": 1,
         "name": name,
         "version": VERSION,
-        "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE") +
-                       f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
-                       "trained on the generated motion benchmark",
+        "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE")
+        + f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
+        "trained on the generated motion benchmark",
         "model_file": f"{name}.onnx",
         "model_bytes": len(onnx_bytes),
         "model_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
         "variant": "dense" if dense else "mone",
         "labels": list(CLASSES),
         "inputs": {
-            "video": {"name": "video", "dtype": "float32", "shape": [1, cfg.frames, 3, cfg.image_size, cfg.image_size]},
+            "video": {
+                "name": "video",
+                "dtype": "float32",
+                "shape": [1, cfg.frames, 3, cfg.image_size, cfg.image_size],
+            },
             "expert_counts": {"name": "expert_counts", "dtype": "int64", "shape": [e]},
         },
         "outputs": {
@@ -120,16 +147,38 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
             "expert_index": {"name": "expert_index", "dtype": "int32", "shape": [ts, n]},
             "router_probs": {"name": "router_probs", "dtype": "float32", "shape": [ts, n, e]},
         },
-        "video": {"layout": "NTCHW", "frames": cfg.frames, "fps": 10.0, "height": cfg.image_size,
-                  "width": cfg.image_size, "channels": 3, "resize": "center-crop-square-then-resize",
-                  "pixel_scale": 1 / 255, "mean": list(MEAN), "std": list(STD)},
-        "tokens": {"patch_size": cfg.patch_size, "tubelet_size": cfg.tubelet_size, "grid_height": cfg.grid,
-                   "grid_width": cfg.grid, "time_steps": ts, "per_step": n},
+        "video": {
+            "layout": "NTCHW",
+            "frames": cfg.frames,
+            "fps": 10.0,
+            "height": cfg.image_size,
+            "width": cfg.image_size,
+            "channels": 3,
+            "resize": "center-crop-square-then-resize",
+            "pixel_scale": 1 / 255,
+            "mean": list(MEAN),
+            "std": list(STD),
+        },
+        "tokens": {
+            "patch_size": cfg.patch_size,
+            "tubelet_size": cfg.tubelet_size,
+            "grid_height": cfg.grid,
+            "grid_width": cfg.grid,
+            "time_steps": ts,
+            "per_step": n,
+        },
         "experts": {"count": e, "hidden_dim": cfg.dim, "widths": cfg.widths},
         "macs": macs_table(cfg),
-        "budget": {"rule": "mone-eq3", "beta": budget.BETA, "delta": budget.DELTA,
-                   "counts_rule": "floor-leftover-to-smallest", "min_ec": LEVELS[0], "max_ec": 1.0,
-                   "default_ec": 0.5, "levels": LEVELS},
+        "budget": {
+            "rule": "mone-eq3",
+            "beta": budget.BETA,
+            "delta": budget.DELTA,
+            "counts_rule": "floor-leftover-to-smallest",
+            "min_ec": LEVELS[0],
+            "max_ec": 1.0,
+            "default_ec": 0.5,
+            "levels": LEVELS,
+        },
         "evaluation": evaluation or {"split": "test", "clips": 0, "curves": {}},
     }
 
@@ -147,18 +196,27 @@ def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: boo
         frames = np.frombuffer((out / clip["file"]).read_bytes(), np.uint8).reshape(clip["shape"])
         x = to_input(frames[None]).numpy()
         for case in clip["cases"]:
-            logits, experts, _ = sess.run(None, {"video": x, "expert_counts": np.array(case["counts"], np.int64)})
+            logits, experts, _ = sess.run(
+                None, {"video": x, "expert_counts": np.array(case["counts"], np.int64)}
+            )
             diff = float(np.abs(logits[0] - np.array(case["logits"])).max())
             worst = max(worst, diff)
             if diff > TOLERANCE:
-                raise ExportError(f"parity failed: {clip['file']} e_c={case['e_c']}: max |logit diff| {diff:.2e}")
+                raise ExportError(
+                    f"parity failed: {clip['file']} e_c={case['e_c']}: max |logit diff| {diff:.2e}"
+                )
             if experts.reshape(-1).tolist() != case["expert_index"]:
-                raise ExportError(f"parity failed: {clip['file']} e_c={case['e_c']}: expert assignments differ")
+                raise ExportError(
+                    f"parity failed: {clip['file']} e_c={case['e_c']}: expert assignments differ"
+                )
     # latency: median of repeated runs in this process, e_c = 0.5 vs e_c = 1
     x = to_input(golden_clips(cfg)[0][0][None]).numpy()
 
     def median_ms(ec: float, reps: int = 60) -> float:
-        feed = {"video": x, "expert_counts": np.array(budget.counts_for_budget(ec, cfg.tokens_per_step), np.int64)}
+        feed = {
+            "video": x,
+            "expert_counts": np.array(budget.counts_for_budget(ec, cfg.tokens_per_step), np.int64),
+        }
         for _ in range(10):
             sess.run(None, feed)
         times = []
@@ -173,14 +231,24 @@ def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: boo
     for _ in range(3):
         full.append(median_ms(1.0))
         half.append(median_ms(0.5))
-    res = {"max_logit_diff": worst, "cases": sum(len(c["cases"]) for c in golden["clips"]),
-           "ms_ec1": statistics.median(full), "ms_ec05": statistics.median(half)}
+    res = {
+        "max_logit_diff": worst,
+        "cases": sum(len(c["cases"]) for c in golden["clips"]),
+        "ms_ec1": statistics.median(full),
+        "ms_ec05": statistics.median(half),
+    }
     res["latency_ratio_05"] = res["ms_ec05"] / res["ms_ec1"]
     return res
 
 
-def export(checkpoint: Path, out: Path, name: str, dense: bool = False, eval_path: Path | None = None,
-           do_check: bool = False) -> dict:
+def export(
+    checkpoint: Path,
+    out: Path,
+    name: str,
+    dense: bool = False,
+    eval_path: Path | None = None,
+    do_check: bool = False,
+) -> dict:
     model = load_checkpoint(checkpoint)
     evaluation = None
     if eval_path:
@@ -209,8 +277,9 @@ def export(checkpoint: Path, out: Path, name: str, dense: bool = False, eval_pat
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="mone-export", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="mone-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--checkpoint", required=True, type=Path)
     ap.add_argument("--out", required=True, type=Path, help="output folder (e.g. ../public/models)")
     ap.add_argument("--name", default="mone-vivit-s")

@@ -29,8 +29,14 @@ def validate_metadata(meta: dict) -> None:
     tok, exp = meta["tokens"], meta["experts"]
     checks = [
         (len(meta["labels"]) == meta["outputs"]["logits"]["shape"][-1], "labels must match the logits width"),
-        (tok["per_step"] == tok["grid_height"] * tok["grid_width"], "tokens.per_step must be grid_height*grid_width"),
-        (tok["time_steps"] * tok["tubelet_size"] == meta["video"]["frames"], "time_steps*tubelet_size != frames"),
+        (
+            tok["per_step"] == tok["grid_height"] * tok["grid_width"],
+            "tokens.per_step must be grid_height*grid_width",
+        ),
+        (
+            tok["time_steps"] * tok["tubelet_size"] == meta["video"]["frames"],
+            "time_steps*tubelet_size != frames",
+        ),
         (len(exp["widths"]) == exp["count"], "experts.widths must have experts.count entries"),
         (exp["widths"][-1] == exp["hidden_dim"], "the largest expert must be full width"),
         (len(meta["macs"]["per_token"]) == exp["count"], "macs.per_token needs one entry per expert"),

@@ -162,8 +162,10 @@ class MoNEBlock(nn.Module):
         z = x + torch.cat([self.proj.forward_out(a[:, s:e], self.widths[j]) for j, s, e in groups], dim=1)
         h = self.ln2(z)
         m = torch.cat(
-            [self.fc2.forward_out(F.gelu(self.fc1.forward_in(h[:, s:e], self.widths[j])), self.widths[j])
-             for j, s, e in groups],
+            [
+                self.fc2.forward_out(F.gelu(self.fc1.forward_in(h[:, s:e], self.widths[j])), self.widths[j])
+                for j, s, e in groups
+            ],
             dim=1,
         )
         return z + (self.alpha * r + 1.0) * m
@@ -200,27 +202,66 @@ def patchify(video: torch.Tensor, tubelet: int, patch: int) -> torch.Tensor:
     return x.reshape(b, t // tubelet, gh * gw, tubelet * c * patch * patch)
 
 
+def sincos_1d(length: int, dim: int, pos: torch.Tensor | None = None) -> torch.Tensor:
+    """(length, dim) sin-cos table (half sin, half cos, geometric frequencies)."""
+    p = torch.arange(length, dtype=torch.float32) if pos is None else pos.float()
+    omega = 1.0 / (100.0 ** (torch.arange(dim // 2, dtype=torch.float32) / max(dim // 2, 1)))
+    ang = p[:, None] * omega[None]
+    return torch.cat([ang.sin(), ang.cos()], dim=1)
+
+
+def sincos_2d(gh: int, gw: int, dim: int) -> torch.Tensor:
+    """(gh*gw, dim), row-major: the first half encodes x, the second half y."""
+    y, x = torch.meshgrid(torch.arange(gh), torch.arange(gw), indexing="ij")
+    return torch.cat(
+        [sincos_1d(gh * gw, dim // 2, x.flatten()), sincos_1d(gh * gw, dim // 2, y.flatten())], dim=1
+    )
+
+
 class MoNEViViT(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
         d = cfg.dim
         self.embed = nn.Linear(cfg.tubelet_size * 3 * cfg.patch_size**2, d)
-        self.pos_spatial = nn.Parameter(torch.randn(cfg.tokens_per_step, d) * 0.02)
+        # learned position embeddings, initialised to 2D/1D sin-cos so that position (what motion is
+        # made of) is visible from the first step rather than buried at 0.02 scale [I]
+        self.pos_spatial = nn.Parameter(sincos_2d(cfg.grid, cfg.grid, d))
         self.router = nn.Linear(d, cfg.num_experts)
         self.spatial = nn.ModuleList([MoNEBlock(cfg) for _ in range(cfg.spatial_depth)])
         self.ln_spatial = nn.LayerNorm(d)
-        self.pos_temporal = nn.Parameter(torch.randn(cfg.time_steps, d) * 0.02)
+        self.pos_temporal = nn.Parameter(sincos_1d(cfg.time_steps, d))
         self.temporal = nn.ModuleList([DenseBlock(cfg) for _ in range(cfg.temporal_depth)])
         self.ln_out = nn.LayerNorm(d)
         self.head = nn.Linear(d, cfg.num_classes)
         self.apply(self._init)
+        self._init_tubelet()
 
     @staticmethod
     def _init(m: nn.Module) -> None:
         if isinstance(m, nn.Linear):
             nn.init.trunc_normal_(m.weight, std=0.02)
             nn.init.zeros_(m.bias)
+
+    @torch.no_grad()
+    def _init_tubelet(self) -> None:
+        """Motion-aware init of the (linear) tubelet embedding [I]: half the channels see the sum of
+        the tubelet's frames (appearance), half their difference (motion), each with random spatial
+        filters. Same architecture and parameter count; from scratch on 2 CPU cores a random init
+        spent the whole budget at chance, while this one lets the router find moving patches early."""
+        cfg = self.cfg
+        if cfg.tubelet_size < 2:
+            return
+        per_frame = 3 * cfg.patch_size**2
+        w = self.embed.weight  # (D, tubelet * per_frame), input order (t, c, py, px)
+        half = w.shape[0] // 2
+        r = torch.randn(w.shape[0], per_frame) * (1.0 / per_frame**0.5)
+        w.zero_()
+        for k in range(cfg.tubelet_size):
+            sl = slice(k * per_frame, (k + 1) * per_frame)
+            w[:half, sl] = r[:half] / cfg.tubelet_size
+            sign = -1.0 if k < cfg.tubelet_size / 2 else 1.0
+            w[half:, sl] = sign * r[half:] * 2.0  # differences are small: boost them
 
     def project_parameters(self) -> None:
         """Keep every alpha in [0, 1) after an optimiser step (projected gradient)."""
@@ -237,8 +278,13 @@ class MoNEViViT(nn.Module):
         perm, expert = expert_preferred_routing(scores.detach(), counts)
         return perm, expert, probs
 
-    def forward(self, video: torch.Tensor, counts: list[int] | None = None, random_router: bool = False,
-                generator=None) -> tuple[torch.Tensor, dict]:
+    def forward(
+        self,
+        video: torch.Tensor,
+        counts: list[int] | None = None,
+        random_router: bool = False,
+        generator=None,
+    ) -> tuple[torch.Tensor, dict]:
         """video (B, T, 3, H, W) normalised; counts per expert per time step (None = the dense model)."""
         cfg = self.cfg
         b = video.shape[0]
@@ -291,4 +337,5 @@ def gmacs(cfg: ModelConfig, counts: list[int] | None) -> float:
     tab = macs_table(cfg)
     if counts is None:
         counts = [0] * (cfg.num_experts - 1) + [cfg.tokens_per_step]
-    return (tab["dense"] + cfg.time_steps * sum(k * p for k, p in zip(counts, tab["per_token"]))) / 1e9
+    spatial = sum(k * p for k, p in zip(counts, tab["per_token"], strict=True))
+    return (tab["dense"] + cfg.time_steps * spatial) / 1e9

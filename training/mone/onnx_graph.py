@@ -53,8 +53,12 @@ class GraphBuilder:
         return self.op("Add", [y, self.const(b, hint="b")]) if b is not None else y
 
     def layer_norm(self, x: str, ln: torch.nn.LayerNorm) -> str:
-        return self.op("LayerNormalization", [x, self.const(t(ln.weight)), self.const(t(ln.bias))],
-                       axis=-1, epsilon=ln.eps)
+        return self.op(
+            "LayerNormalization",
+            [x, self.const(t(ln.weight)), self.const(t(ln.bias))],
+            axis=-1,
+            epsilon=ln.eps,
+        )
 
     def gelu(self, x: str) -> str:
         # exact GELU (erf), the pattern ORT fuses: 0.5 * x * (1 + erf(x / sqrt(2)))
@@ -69,8 +73,15 @@ class GraphBuilder:
         dh = d // heads
 
         def part(i: int, perm: list[int]) -> str:
-            s = self.op("Slice", [qkv, self.const([i * d], np.int64), self.const([(i + 1) * d], np.int64),
-                                  self.const([2], np.int64)])
+            s = self.op(
+                "Slice",
+                [
+                    qkv,
+                    self.const([i * d], np.int64),
+                    self.const([(i + 1) * d], np.int64),
+                    self.const([2], np.int64),
+                ],
+            )
             return self.op("Transpose", [self.reshape(s, [t_steps, n, heads, dh])], perm=perm)
 
         q, k, v = part(0, [0, 2, 1, 3]), part(1, [0, 2, 3, 1]), part(2, [0, 2, 1, 3])
@@ -90,8 +101,9 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
     e, n, d, ts = cfg.num_experts, cfg.tokens_per_step, cfg.dim, cfg.time_steps
     widths = cfg.widths
     g = GraphBuilder()
-    video = helper.make_tensor_value_info("video", TensorProto.FLOAT, [1, cfg.frames, 3, cfg.image_size,
-                                                                       cfg.image_size])
+    video = helper.make_tensor_value_info(
+        "video", TensorProto.FLOAT, [1, cfg.frames, 3, cfg.image_size, cfg.image_size]
+    )
     counts_in = helper.make_tensor_value_info("expert_counts", TensorProto.INT64, [e])
 
     # -- tubelet embedding: (1, T, 3, H, W) -> (T', N, tubelet*3*p*p) -> (T', N, D) --------------
@@ -114,32 +126,41 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
         bounds = {}
         ks = {}
         for j in reversed(range(e)):
-            ks[j] = g.op("Slice", ["expert_counts", g.const([j], np.int64), g.const([j + 1], np.int64)])  # (1,)
+            ks[j] = g.op(
+                "Slice", ["expert_counts", g.const([j], np.int64), g.const([j + 1], np.int64)]
+            )  # (1,)
             larger = g.op("Slice", ["expert_counts", g.const([j + 1], np.int64), g.const([e], np.int64)])
             start = g.op("ReduceSum", [larger], keepdims=1) if j < e - 1 else g.const([0], np.int64)
             end = g.op("Add", [start, ks[j]])
             bounds[j] = {
                 "tok": (start, end),
-                "tok_feat": (g.op("Concat", [start, g.const([0], np.int64)], axis=0),
-                             g.op("Concat", [end, g.const([widths[j]], np.int64)], axis=0)),
+                "tok_feat": (
+                    g.op("Concat", [start, g.const([0], np.int64)], axis=0),
+                    g.op("Concat", [end, g.const([widths[j]], np.int64)], axis=0),
+                ),
             }
 
         # -- router + Expert Preferred Routing per time step (Algorithm 1) --------------------
         g.scope = "routing"
-        probs = g.op("Softmax", [g.linear(x, t(model.router.weight), t(model.router.bias))], axis=-1)  # (T',N,E)
+        probs = g.op(
+            "Softmax", [g.linear(x, t(model.router.weight), t(model.router.bias))], axis=-1
+        )  # (T',N,E)
         taken = g.const(np.zeros((ts, n, 1), np.float32), hint="taken")
         expert_f = g.const(np.zeros((ts, n, 1), np.float32), hint="expert")
         zeros_row = g.const(np.zeros((1, 1, n), np.float32))
         perm_parts, r_parts = [], []
         for j in reversed(range(e)):  # the largest expert chooses first
-            s = g.op("Slice", [probs, g.const([j], np.int64), g.const([j + 1], np.int64), g.const([2], np.int64)])
+            s = g.op(
+                "Slice", [probs, g.const([j], np.int64), g.const([j + 1], np.int64), g.const([2], np.int64)]
+            )
             s = g.op("Sub", [s, g.op("Mul", [taken, g.const(2.0)])])  # taken tokens fall below any prob
             vals, idx = g.op("TopK", [s, ks[j]], n_out=2, axis=1, largest=1, sorted=1)  # (T', k_j, 1)
             ones = g.op("Add", [g.op("Mul", [vals, g.const(0.0)]), g.const(1.0)])
             taken = g.op("ScatterElements", [taken, idx, ones], axis=1)
             if j > 0:
-                expert_f = g.op("ScatterElements", [expert_f, idx, g.op("Mul", [ones, g.const(float(j))])],
-                                axis=1)
+                expert_f = g.op(
+                    "ScatterElements", [expert_f, idx, g.op("Mul", [ones, g.const(float(j))])], axis=1
+                )
             # one-hot rows of the permutation for this group: (T', k_j, N)
             rows = g.op("Add", [g.op("Mul", [vals, g.const(0.0)]), zeros_row])
             perm_parts.append(g.op("ScatterElements", [rows, idx, ones], axis=2))
@@ -197,12 +218,35 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
     x = g.reshape(x, [1, ts, d])
     for blk in model.temporal:
         h = g.layer_norm(x, blk.ln1)
-        x = g.op("Add", [x, g.linear(g.attention(g.reshape(g.linear(h, t(blk.qkv.weight), t(blk.qkv.bias)),
-                                                           [1, ts, 3 * d]), 1, ts, d, cfg.heads),
-                                     t(blk.proj.weight), t(blk.proj.bias))])
+        x = g.op(
+            "Add",
+            [
+                x,
+                g.linear(
+                    g.attention(
+                        g.reshape(g.linear(h, t(blk.qkv.weight), t(blk.qkv.bias)), [1, ts, 3 * d]),
+                        1,
+                        ts,
+                        d,
+                        cfg.heads,
+                    ),
+                    t(blk.proj.weight),
+                    t(blk.proj.bias),
+                ),
+            ],
+        )
         h = g.layer_norm(x, blk.ln2)
-        x = g.op("Add", [x, g.linear(g.gelu(g.linear(h, t(blk.fc1.weight), t(blk.fc1.bias))),
-                                     t(blk.fc2.weight), t(blk.fc2.bias))])
+        x = g.op(
+            "Add",
+            [
+                x,
+                g.linear(
+                    g.gelu(g.linear(h, t(blk.fc1.weight), t(blk.fc1.bias))),
+                    t(blk.fc2.weight),
+                    t(blk.fc2.bias),
+                ),
+            ],
+        )
     g.scope = "head"
     x = g.op("ReduceMean", [x], axes=[1], keepdims=0)  # (1, D)
     logits = g.linear(g.layer_norm(x, model.ln_out), t(model.head.weight), t(model.head.bias))
@@ -215,8 +259,13 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
         helper.make_tensor_value_info("expert_index", TensorProto.INT32, [ts, n]),
         helper.make_tensor_value_info("router_probs", TensorProto.FLOAT, [ts, n, e]),
     ]
-    graph = helper.make_graph(g.nodes, "mone_vivit_dense" if dense else "mone_vivit", [video, counts_in],
-                              outputs, initializer=g.inits)
+    graph = helper.make_graph(
+        g.nodes,
+        "mone_vivit_dense" if dense else "mone_vivit",
+        [video, counts_in],
+        outputs,
+        initializer=g.inits,
+    )
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="mone-live")
     m.ir_version = 8  # readable by onnxruntime >= 1.14 (web and node)
     onnx.checker.check_model(m)

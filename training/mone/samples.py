@@ -39,9 +39,33 @@ def write_mp4(frames: np.ndarray, path: Path, fps: int) -> None:
                 out.mux(packet)
     except (av.error.FFmpegError, ValueError):  # PyAV build without libx264: fall back to the ffmpeg CLI
         h, w = frames.shape[1:3]
-        cmd = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
-               "-r", str(fps), "-i", "-", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
-               "-crf", "18", "-movflags", "+faststart", str(path)]
+        cmd = [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-s",
+            f"{w}x{h}",
+            "-r",
+            str(fps),
+            "-i",
+            "-",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "baseline",
+            "-pix_fmt",
+            "yuv420p",
+            "-crf",
+            "18",
+            "-movflags",
+            "+faststart",
+            str(path),
+        ]
         subprocess.run(cmd, input=frames.tobytes(), check=True)
 
 
@@ -67,8 +91,16 @@ def main(argv: list[str] | None = None) -> int:
             frames = render_sample(args.seed, label, i, args.size, args.fps, args.seconds)
             fname = f"{name}-{i}.mp4"
             write_mp4(frames, args.out / fname, args.fps)
-            index.append({"file": fname, "label": name, "fps": args.fps, "frames": len(frames),
-                          "width": args.size, "height": args.size})
+            index.append(
+                {
+                    "file": fname,
+                    "label": name,
+                    "fps": args.fps,
+                    "frames": len(frames),
+                    "width": args.size,
+                    "height": args.size,
+                }
+            )
             print(f"wrote {args.out / fname}")
     (args.out / "index.json").write_text(json.dumps({"samples": index}, indent=1) + "\n")
     return 0

@@ -41,9 +41,10 @@ def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = T
     """The generated benchmark (cached), or a folder-per-class dataset when cfg.data_dir is set."""
     count = {"train": cfg.train_clips, "val": cfg.val_clips, "test": cfg.test_clips}[split]
     if cfg.data_dir:
-        from .video_folder import load_folder_split
+        from .video_folder import list_videos, load_folder_split
 
-        return load_folder_split(Path(cfg.data_dir), split, clip_spec(cfg), labels=None)
+        classes = list_videos(Path(cfg.data_dir), "train")[1]  # class indices always follow train
+        return load_folder_split(Path(cfg.data_dir), split, clip_spec(cfg), labels=classes)
     return build_split(cfg.data_seed, split, count, clip_spec(cfg), cache_dir, progress=progress)
 
 
@@ -88,8 +89,14 @@ def step_counts(stage: Stage, rng: np.random.Generator, n: int, e: int) -> tuple
 
 
 @torch.no_grad()
-def evaluate(model: MoNEViViT, data: dict, counts: list[int] | None, batch: int = 100,
-             random_router: bool = False, seed: int = 0) -> dict:
+def evaluate(
+    model: MoNEViViT,
+    data: dict,
+    counts: list[int] | None,
+    batch: int = 100,
+    random_router: bool = False,
+    seed: int = 0,
+) -> dict:
     model.eval()
     gen = torch.Generator().manual_seed(seed)
     correct, n = 0, len(data["label"])
@@ -106,7 +113,9 @@ def evaluate(model: MoNEViViT, data: dict, counts: list[int] | None, batch: int 
 # =============================================================================================
 def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None:
     tmp = path.with_suffix(".tmp")
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp)
+    torch.save(
+        {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp
+    )
     tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
 
 
@@ -120,7 +129,9 @@ def lr_at(stage: Stage, i: int) -> float:
 # =============================================================================================
 # Main loop
 # =============================================================================================
-def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = True, max_steps: int | None = None):
+def train(
+    cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = True, max_steps: int | None = None
+):
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
     if world > 1:
         import torch.distributed as dist
@@ -148,7 +159,10 @@ def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = Tru
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
 
-        ddp_model = DistributedDataParallel(model)
+        # dense stages never touch the router: let DDP skip parameters without gradients
+        ddp_model = DistributedDataParallel(
+            model, find_unused_parameters=any(s.mode == "dense" for s in cfg.stages)
+        )
 
     train_data = load_split(cfg, "train", cache_dir, progress and rank == 0)
     val_data = load_split(cfg, "val", cache_dir, progress and rank == 0)
@@ -177,11 +191,17 @@ def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = Tru
         # every rank draws the same budget and batch from the step's seed: resume-exact, DDP-consistent
         rng = np.random.default_rng([cfg.seed, step])
         counts, ec = step_counts(stage, rng, n, e)
-        idx = rng.integers(0, n_train, cfg.batch_size)[rank * per_rank : (rank + 1) * per_rank]
+        # the global batch is drawn and augmented identically on every rank, then sliced: N ranks
+        # train exactly what one process would with the same global batch
+        idx = np.sort(rng.integers(0, n_train, cfg.batch_size))
         gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
-        video = torch.as_tensor(train_data["video"][np.sort(idx)])
-        label = torch.as_tensor(train_data["label"][np.sort(idx)])
+        video = torch.as_tensor(train_data["video"][idx])
+        label = torch.as_tensor(train_data["label"][idx])
         video, label = augment(video, label, gen)
+        video, label = (
+            video[rank * per_rank : (rank + 1) * per_rank],
+            label[rank * per_rank : (rank + 1) * per_rank],
+        )
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, i)
         logits, _ = ddp_model(to_input(video), counts)
@@ -196,21 +216,44 @@ def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = Tru
             bar.update(1)
             bar.set_postfix(stage=stage.name, loss=f"{loss.item():.3f}", e_c=f"{ec:.2f}")
         if log and (step % 25 == 0 or step == total):
-            log.write(json.dumps({"step": step, "stage": stage.name, "loss": round(loss.item(), 4), "e_c": ec,
-                                  "lr": lr_at(stage, i), "elapsed_s": round(time.time() - t0, 1)}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "step": step,
+                        "stage": stage.name,
+                        "loss": round(loss.item(), 4),
+                        "e_c": ec,
+                        "lr": lr_at(stage, i),
+                        "elapsed_s": round(time.time() - t0, 1),
+                    }
+                )
+                + "\n"
+            )
             log.flush()
         if rank == 0 and (step % cfg.ckpt_every == 0 or step == total):
             save_checkpoint(ckpt, model, opt, step, cfg)
         if rank == 0 and step == offset + stage.steps:
             # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
-            torch.save({"model": model.state_dict(), "config": cfg.to_dict(), "step": step,
-                        "classes": list(CLASSES)}, run_dir / f"stage-{stage.name}.pt")
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "config": cfg.to_dict(),
+                    "step": step,
+                    "classes": list(CLASSES),
+                },
+                run_dir / f"stage-{stage.name}.pt",
+            )
         if rank == 0 and (step % cfg.eval_every == 0 or step == total):
             ev_counts = None if stage.mode == "dense" else budget.counts_for_budget(cfg.eval_budget, n, e)
             res = evaluate(model, val_data, ev_counts)
             full = None if stage.mode == "dense" else [0] * (e - 1) + [n]
             res_full = evaluate(model, val_data, full)
-            msg = {"step": step, "eval": "val", f"top1@{cfg.eval_budget}": res["top1"], "top1@1.0": res_full["top1"]}
+            msg = {
+                "step": step,
+                "eval": "val",
+                f"top1@{cfg.eval_budget}": res["top1"],
+                "top1@1.0": res_full["top1"],
+            }
             if log:
                 log.write(json.dumps(msg) + "\n")
                 log.flush()
@@ -219,8 +262,10 @@ def train(cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = Tru
     if bar:
         bar.close()
     if rank == 0:
-        torch.save({"model": model.state_dict(), "config": cfg.to_dict(), "step": step,
-                    "classes": list(CLASSES)}, run_dir / "final.pt")
+        torch.save(
+            {"model": model.state_dict(), "config": cfg.to_dict(), "step": step, "classes": list(CLASSES)},
+            run_dir / "final.pt",
+        )
     if world > 1:
         import torch.distributed as dist
 

@@ -44,7 +44,11 @@ def decode_clip(path: Path, spec: ClipSpec) -> np.ndarray:
             stream = container.streams.video[0]
             decoded: list[tuple[float, np.ndarray]] = []
             for frame in container.decode(stream):
-                t = float(frame.time) if frame.time is not None else len(decoded) / float(stream.average_rate or 30)
+                t = (
+                    float(frame.time)
+                    if frame.time is not None
+                    else len(decoded) / float(stream.average_rate or 30)
+                )
                 decoded.append((t, frame.to_ndarray(format="rgb24")))
     except (av.error.FFmpegError, IndexError) as exc:
         raise VideoDecodeError(f"cannot decode {path}: {exc}") from exc

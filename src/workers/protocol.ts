@@ -1,0 +1,226 @@
+/**
+ * The one message protocol between the UI (src/engine/bridge.ts) and the inference worker.
+ *
+ * Both directions are discriminated unions on `type`. The UI imports only these types, so a change
+ * here breaks every caller at compile time. Progress, warm-up, readiness, results and errors are
+ * distinct messages so the UI's state machine (idle → loading → warming → ready → running → error)
+ * follows the worker without guessing. Pure types: no DOM, no runtime code.
+ */
+import type { ModelMetadata } from '../inference/metadata';
+
+export type Backend = 'webgpu' | 'wasm';
+/** 'auto' lets the worker choose (hardware WebGPU adapter → webgpu, otherwise wasm). */
+export type BackendPreference = Backend | 'auto';
+
+// ---------------------------------------------------------------------------------------------
+// UI → worker
+// ---------------------------------------------------------------------------------------------
+export interface InitRequest {
+  readonly type: 'init';
+  /** URL of the metadata JSON (same origin), e.g. `/models/mone-vivit-s.json`. */
+  readonly metadataUrl: string;
+  readonly backend: BackendPreference;
+  /** e_c levels to warm up (every level the UI offers), so the slider never stutters. */
+  readonly warmupLevels: readonly number[];
+  /** Skip Cache Storage (always download); default false. */
+  readonly bypassCache?: boolean;
+}
+
+/** One video frame, already centre-cropped and resized to the model's input by the UI. */
+export interface FrameMessage {
+  readonly type: 'frame';
+  readonly bitmap: ImageBitmap;
+  /** Source media time in seconds (for ordering/diagnostics). */
+  readonly time: number;
+  /** performance.now() on the UI thread when captured: end-to-end latency starts here. */
+  readonly capturedAt: number;
+}
+
+/**
+ * Run the model on the newest full clip in the ring buffer with this budget. The worker answers
+ * with exactly one `result` or `error` (or `busy` when a run is already in flight — never queued).
+ */
+export interface RunRequest {
+  readonly type: 'run';
+  readonly requestId: number;
+  /** Per-expert token counts per time step, smallest expert first, summing to tokens.per_step. */
+  readonly counts: readonly number[];
+  /** e_c this budget came from (reporting only; `counts` is what runs). */
+  readonly ec: number;
+}
+
+/** Run the current clip at several budgets ("Explore budgets"); one `sweepResult` at the end. */
+export interface SweepRequest {
+  readonly type: 'sweep';
+  readonly requestId: number;
+  readonly budgets: readonly { readonly ec: number; readonly counts: readonly number[] }[];
+  /** Runs per budget; the median latency is reported. */
+  readonly repeats: number;
+}
+
+export interface ResetClipRequest {
+  readonly type: 'resetClip';
+}
+
+export interface ClearCacheRequest {
+  readonly type: 'clearCache';
+}
+
+export interface StatsRequest {
+  readonly type: 'stats';
+}
+
+export type ToWorker =
+  | InitRequest
+  | FrameMessage
+  | RunRequest
+  | SweepRequest
+  | ResetClipRequest
+  | ClearCacheRequest
+  | StatsRequest;
+
+// ---------------------------------------------------------------------------------------------
+// worker → UI
+// ---------------------------------------------------------------------------------------------
+export interface LoadProgress {
+  readonly type: 'loadProgress';
+  readonly file: string;
+  readonly loadedBytes: number;
+  /** From Content-Length or metadata.model_bytes. */
+  readonly totalBytes: number;
+  readonly fromCache: boolean;
+}
+
+export interface BackendChosen {
+  readonly type: 'backend';
+  readonly backend: Backend;
+  /** Human sentence: why this backend (e.g. "WebGPU adapter is a software fallback (swiftshader)"). */
+  readonly reason: string;
+  readonly adapter: AdapterInfo | null;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+}
+
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+  readonly isFallbackAdapter: boolean;
+  readonly shaderF16: boolean;
+}
+
+export interface WarmupProgress {
+  readonly type: 'warmup';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface Ready {
+  readonly type: 'ready';
+  readonly metadata: ModelMetadata;
+  readonly backend: Backend;
+  readonly warmupMs: number;
+  /** ms from `init` received to ready. */
+  readonly initMs: number;
+}
+
+export interface RunTimings {
+  /** Bitmaps → normalised clip tensor. */
+  readonly preprocessMs: number;
+  /** session.run only. */
+  readonly runMs: number;
+  /** Outputs → probabilities, expert grids. */
+  readonly decodeMs: number;
+  /** capturedAt of the newest frame in the clip → result posted (worker clock aligned by performance.timeOrigin). */
+  readonly endToEndMs: number;
+}
+
+export interface RunResult {
+  readonly type: 'result';
+  readonly requestId: number;
+  readonly ec: number;
+  readonly counts: readonly number[];
+  /** Softmax over logits, in metadata.labels order (not smoothed: smoothing is UI state). */
+  readonly probs: readonly number[];
+  /** expert index per token, [time_steps * per_step], row-major per step. */
+  readonly expertIndex: Int32Array;
+  /** router probabilities, [time_steps * per_step * E]. */
+  readonly routerProbs: Float32Array;
+  /** Per-expert token counts actually observed in expertIndex, per time step [T'][E]. */
+  readonly observedCounts: readonly (readonly number[])[];
+  readonly gmacs: number;
+  readonly timings: RunTimings;
+  /** Media time of the newest frame in the clip. */
+  readonly clipTime: number;
+}
+
+export interface Busy {
+  readonly type: 'busy';
+  readonly requestId: number;
+}
+
+export interface SweepPoint {
+  readonly ec: number;
+  readonly counts: readonly number[];
+  readonly gmacs: number;
+  readonly medianRunMs: number;
+  readonly probs: readonly number[];
+}
+
+export interface SweepResult {
+  readonly type: 'sweepResult';
+  readonly requestId: number;
+  readonly points: readonly SweepPoint[];
+}
+
+export interface EngineStats {
+  readonly type: 'stats';
+  readonly sessionsCreated: number;
+  readonly modelDownloads: number;
+  readonly runs: number;
+  readonly framesReceived: number;
+  readonly framesDropped: number;
+  /** performance.memory is not in workers; WASM heap bytes when known (wasm backend). */
+  readonly wasmMemoryBytes: number | null;
+}
+
+export type ErrorCode =
+  | 'model-missing'
+  | 'model-corrupt'
+  | 'model-mismatch'
+  | 'backend-unavailable'
+  | 'webgpu-lost'
+  | 'invalid-budget'
+  | 'not-ready'
+  | 'no-clip'
+  | 'run-failed'
+  | 'cache'
+  | 'internal';
+
+export interface EngineError {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  /** A sentence for the page, not a stack trace. */
+  readonly message: string;
+  /** Set when the error answers a run/sweep request. */
+  readonly requestId?: number;
+  /** True when the worker can no longer run (the bridge restarts it). */
+  readonly fatal: boolean;
+}
+
+export interface CacheCleared {
+  readonly type: 'cacheCleared';
+  readonly removed: number;
+}
+
+export type FromWorker =
+  | LoadProgress
+  | BackendChosen
+  | WarmupProgress
+  | Ready
+  | RunResult
+  | Busy
+  | SweepResult
+  | EngineStats
+  | EngineError
+  | CacheCleared;
