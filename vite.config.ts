@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -18,6 +19,16 @@ export default defineConfig({
     // Pre-bundle the worker's dependencies up front: a cold dev server that discovers
     // `onnxruntime-web/webgpu` (or CJS ajv) only when the worker starts reloads the page.
     include: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'ajv/dist/2020'],
+  },
+  build: {
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        // Test-only page: drives the real inference worker through the bridge for
+        // e2e/engine.spec.ts, independent of the UI. Tiny, and never linked from the app.
+        'engine-test': fileURLToPath(new URL('./engine-test.html', import.meta.url)),
+      },
+    },
   },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },

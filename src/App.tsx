@@ -1,13 +1,42 @@
-// Placeholder shell: the real app (store, worker bridge, views) replaces the body of this
-// component. The heading and the status element are what e2e/smoke.spec.ts relies on.
+import { lazy, Suspense } from 'react';
+import { BudgetPanel } from './components/BudgetPanel';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { ErrorRegion } from './components/ErrorRegion';
+import { Header } from './components/Header';
+import { HeatmapControls } from './components/HeatmapControls';
+import { Predictions } from './components/Predictions';
+import { RuntimePanel } from './components/RuntimePanel';
+import { SourcePanel } from './components/SourcePanel';
+import { VideoStage } from './components/VideoStage';
+
+// The video, prediction and budget render first; the charts' chunk follows.
+const Charts = lazy(() =>
+  import('./components/charts/Charts').then((m) => ({ default: m.Charts })),
+);
+
+/** Layout only: every part reads the store itself. */
 export function App() {
-  const isolated = globalThis.crossOriginIsolated;
   return (
-    <main>
-      <h1>MoNE Live</h1>
-      <p data-testid="status">
-        {isolated ? 'cross-origin isolated' : 'not cross-origin isolated (WASM threads disabled)'}
-      </p>
-    </main>
+    <>
+      <Header />
+      <main className="layout">
+        <ErrorRegion />
+        <div className="col-video">
+          <VideoStage />
+          <HeatmapControls />
+          <SourcePanel />
+        </div>
+        <div className="col-side">
+          <Predictions />
+          <BudgetPanel />
+        </div>
+        <ErrorBoundary area="The charts">
+          <Suspense fallback={<div className="charts muted">Loading charts…</div>}>
+            <Charts />
+          </Suspense>
+        </ErrorBoundary>
+        <RuntimePanel />
+      </main>
+    </>
   );
 }

@@ -1,12 +1,33 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AppContext } from './app/context';
+import { AppController } from './app/controller';
+import { parseUrlState } from './app/urlState';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { createAppStore } from './store';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html is missing the #root element');
 
+// Built once, outside React: StrictMode's double-mounted effects must not start a second worker
+// (the model would be fetched twice).
+const base = import.meta.env.BASE_URL;
+const store = createAppStore();
+const controller = new AppController(store, {
+  metadataUrl: `${base}models/mone-vivit-s.json`,
+  samplesUrl: `${base}samples/`,
+  search: window.location.search,
+});
+controller.start(parseUrlState(window.location.search));
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary>
+      <AppContext value={{ store, controller }}>
+        <App />
+      </AppContext>
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -6,11 +6,13 @@
  * distinct messages so the UI's state machine (idle → loading → warming → ready → running → error)
  * follows the worker without guessing. Pure types: no DOM, no runtime code.
  */
+import type { AdapterInfo, Backend, BackendPreference } from '../inference/backendChoice';
 import type { ModelMetadata } from '../inference/metadata';
 
-export type Backend = 'webgpu' | 'wasm';
-/** 'auto' lets the worker choose (hardware WebGPU adapter → webgpu, otherwise wasm). */
-export type BackendPreference = Backend | 'auto';
+// Defined beside the pure backend choice (src/inference/backendChoice.ts), re-exported here so
+// the UI keeps importing every message type from one place. 'auto' lets the worker choose
+// (hardware WebGPU adapter → webgpu, otherwise wasm).
+export type { AdapterInfo, Backend, BackendPreference } from '../inference/backendChoice';
 
 // ---------------------------------------------------------------------------------------------
 // UI → worker
@@ -24,6 +26,11 @@ export interface InitRequest {
   readonly warmupLevels: readonly number[];
   /** Skip Cache Storage (always download); default false. */
   readonly bypassCache?: boolean;
+  /**
+   * Diagnostics: onnxruntime verbose logging to the worker console (includes the node → EP
+   * placement printed at session creation); default false.
+   */
+  readonly verboseLogs?: boolean;
 }
 
 /** One video frame, already centre-cropped and resized to the model's input by the UI. */
@@ -34,6 +41,12 @@ export interface FrameMessage {
   readonly time: number;
   /** performance.now() on the UI thread when captured: end-to-end latency starts here. */
   readonly capturedAt: number;
+  /**
+   * performance.timeOrigin of the UI thread (set by the bridge): the worker's clock starts later,
+   * so capturedAt is only comparable with the worker's performance.now() after shifting by the
+   * difference of the two origins.
+   */
+  readonly timeOrigin: number;
 }
 
 /**
@@ -101,14 +114,6 @@ export interface BackendChosen {
   readonly crossOriginIsolated: boolean;
 }
 
-export interface AdapterInfo {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly description: string;
-  readonly isFallbackAdapter: boolean;
-  readonly shaderF16: boolean;
-}
-
 export interface WarmupProgress {
   readonly type: 'warmup';
   readonly done: number;
@@ -140,6 +145,11 @@ export interface RunResult {
   readonly requestId: number;
   readonly ec: number;
   readonly counts: readonly number[];
+  /**
+   * Raw model logits, in metadata.labels order (what golden tests compare). Always sent by the
+   * worker; optional only so UI fixtures written before it was added still type-check.
+   */
+  readonly logits?: readonly number[];
   /** Softmax over logits, in metadata.labels order (not smoothed: smoothing is UI state). */
   readonly probs: readonly number[];
   /** expert index per token, [time_steps * per_step], row-major per step. */
@@ -176,9 +186,12 @@ export interface SweepResult {
 export interface EngineStats {
   readonly type: 'stats';
   readonly sessionsCreated: number;
+  /** Model fetches that went to the network (a Cache Storage hit does not count). */
   readonly modelDownloads: number;
+  /** session.run calls for run/sweep requests (warm-up runs excluded). */
   readonly runs: number;
   readonly framesReceived: number;
+  /** Frames that never reached the model: overwritten unread, cleared, unreadable or early. */
   readonly framesDropped: number;
   /** performance.memory is not in workers; WASM heap bytes when known (wasm backend). */
   readonly wasmMemoryBytes: number | null;

@@ -20,4 +20,5 @@ CONFIG = dict(
     batch_size=32,
     train_clips=20000,
     eval_every=500,
+    keep_steps=(1200,),  # configs/mone_s.py starts from here
 )

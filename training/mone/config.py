@@ -50,6 +50,8 @@ class TrainConfig:
     eval_budget: float = 0.5
     data_dir: str | None = None  # folder-per-class videos instead of the generated benchmark
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
+    init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
+    keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
@@ -67,11 +69,13 @@ class TrainConfig:
                 raise ValueError(f"unknown stage keys: {sorted(bad)}")
             stages.append(Stage(**s))
         d["stages"] = stages
+        d["keep_steps"] = tuple(d.get("keep_steps", ()))
         return cls(**d)
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["stages"] = [dict(asdict(s), budgets=list(s.budgets)) for s in self.stages]
+        out["keep_steps"] = list(self.keep_steps)
         return out
 
     @property

@@ -84,6 +84,12 @@ def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | N
             f"mone={top1:.4f} random={r_top1:.4f}",
             flush=True,
         )
+    # nested-only: every token on one width. With no separately trained MatViViT, the MoNE weights
+    # with a fixed router (all tokens on expert j) give the four points.
+    res["nested_source"] = (
+        "separate nested checkpoint" if nested is not None else "MoNE weights, fixed router"
+    )
+    nested = nested if nested is not None else mone
     if nested is not None:
         for j, w in enumerate(cfg.widths):
             counts = [0] * e
@@ -189,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dense", type=Path)
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--plot", type=Path)
+    ap.add_argument("--markdown", type=Path, help="also write the markdown table here")
     ap.add_argument("--clips", type=int, help="evaluate on the first N test clips only")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
     args = ap.parse_args(argv)
@@ -209,7 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(res, indent=1) + "\n")
     if args.plot:
         plot(res, args.plot)
-    print(markdown(res))
+    table = markdown(res)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(table + "\n")
+    print(table)
     return 0
 
 

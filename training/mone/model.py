@@ -202,20 +202,21 @@ def patchify(video: torch.Tensor, tubelet: int, patch: int) -> torch.Tensor:
     return x.reshape(b, t // tubelet, gh * gw, tubelet * c * patch * patch)
 
 
+# Nested experts read a *prefix* of the features, so every init below interleaves its channel kinds
+# (sin/cos, x/y, motion/appearance): any prefix d_j then holds all kinds, not just the first one.
 def sincos_1d(length: int, dim: int, pos: torch.Tensor | None = None) -> torch.Tensor:
-    """(length, dim) sin-cos table (half sin, half cos, geometric frequencies)."""
+    """(length, dim) sin-cos table, channels interleaved [sin w0, cos w0, sin w1, cos w1, ...]."""
     p = torch.arange(length, dtype=torch.float32) if pos is None else pos.float()
     omega = 1.0 / (100.0 ** (torch.arange(dim // 2, dtype=torch.float32) / max(dim // 2, 1)))
     ang = p[:, None] * omega[None]
-    return torch.cat([ang.sin(), ang.cos()], dim=1)
+    return torch.stack([ang.sin(), ang.cos()], dim=2).reshape(len(p), -1)
 
 
 def sincos_2d(gh: int, gw: int, dim: int) -> torch.Tensor:
-    """(gh*gw, dim), row-major: the first half encodes x, the second half y."""
+    """(gh*gw, dim), row-major tokens; channels alternate between x and y encodings."""
     y, x = torch.meshgrid(torch.arange(gh), torch.arange(gw), indexing="ij")
-    return torch.cat(
-        [sincos_1d(gh * gw, dim // 2, x.flatten()), sincos_1d(gh * gw, dim // 2, y.flatten())], dim=1
-    )
+    ex, ey = sincos_1d(gh * gw, dim // 2, x.flatten()), sincos_1d(gh * gw, dim // 2, y.flatten())
+    return torch.stack([ex, ey], dim=2).reshape(gh * gw, dim)
 
 
 class MoNEViViT(nn.Module):
@@ -245,23 +246,22 @@ class MoNEViViT(nn.Module):
 
     @torch.no_grad()
     def _init_tubelet(self) -> None:
-        """Motion-aware init of the (linear) tubelet embedding [I]: half the channels see the sum of
-        the tubelet's frames (appearance), half their difference (motion), each with random spatial
-        filters. Same architecture and parameter count; from scratch on 2 CPU cores a random init
-        spent the whole budget at chance, while this one lets the router find moving patches early."""
+        """Motion-aware init of the (linear) tubelet embedding [I]: odd channels see the sum of the
+        tubelet's frames (appearance), even channels their difference (motion), interleaved so every
+        nested prefix sees motion; random spatial filters. Same architecture and parameter count.
+        From scratch on 2 CPU cores a random init spent the whole budget at chance; this one learns."""
         cfg = self.cfg
         if cfg.tubelet_size < 2:
             return
         per_frame = 3 * cfg.patch_size**2
         w = self.embed.weight  # (D, tubelet * per_frame), input order (t, c, py, px)
-        half = w.shape[0] // 2
         r = torch.randn(w.shape[0], per_frame) * (1.0 / per_frame**0.5)
         w.zero_()
         for k in range(cfg.tubelet_size):
             sl = slice(k * per_frame, (k + 1) * per_frame)
-            w[:half, sl] = r[:half] / cfg.tubelet_size
+            w[1::2, sl] = r[1::2] / cfg.tubelet_size  # odd channels: appearance
             sign = -1.0 if k < cfg.tubelet_size / 2 else 1.0
-            w[half:, sl] = sign * r[half:] * 2.0  # differences are small: boost them
+            w[0::2, sl] = sign * r[0::2] * 2.0  # even channels: motion (differences are small: boost)
 
     def project_parameters(self) -> None:
         """Keep every alpha in [0, 1) after an optimiser step (projected gradient)."""

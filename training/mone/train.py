@@ -119,6 +119,13 @@ def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None
     tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
 
 
+def same_config(stored: dict, cfg: TrainConfig) -> bool:
+    """A checkpoint may resume under this config if every setting agrees; settings added to
+    TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
+    current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
+    return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
+
+
 def lr_at(stage: Stage, i: int) -> float:
     if i < stage.warmup:
         return stage.lr * (i + 1) / stage.warmup
@@ -148,13 +155,21 @@ def train(
     step = 0
     if ckpt.exists():
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
-        if state["config"] != cfg.to_dict():
+        if not same_config(state["config"], cfg):
             raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         step = state["step"]
         if rank == 0:
             print(f"resuming from {ckpt} at step {step}", flush=True)
+    elif cfg.init_from:
+        src = Path(cfg.init_from)
+        src = src if src.is_absolute() else TRAINING_ROOT / src
+        if not src.exists():
+            raise SystemExit(f"error: init_from checkpoint not found: {src} (train that config first)")
+        model.load_state_dict(torch.load(src, map_location="cpu", weights_only=False)["model"])
+        if rank == 0:
+            print(f"initialised from {src}", flush=True)
     ddp_model = model
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
@@ -232,6 +247,8 @@ def train(
             log.flush()
         if rank == 0 and (step % cfg.ckpt_every == 0 or step == total):
             save_checkpoint(ckpt, model, opt, step, cfg)
+        if rank == 0 and step in cfg.keep_steps:
+            save_checkpoint(run_dir / f"step-{step}.pt", model, opt, step, cfg)
         if rank == 0 and step == offset + stage.steps:
             # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
             torch.save(

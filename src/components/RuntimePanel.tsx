@@ -1,0 +1,110 @@
+import { useId, useMemo } from 'react';
+import { useAppState, useController } from '../app/context';
+import { formatBytes, latencyStats } from '../store/selectors';
+import type { BackendPreference } from '../workers/protocol';
+
+const ms = (x: number | null) => (x === null ? '–' : `${x.toFixed(1)} ms`);
+
+/** Backend and why, model, download/warm-up progress, throughput, latency percentiles, counters. */
+export function RuntimePanel() {
+  const controller = useController();
+  const engine = useAppState((s) => s.engine);
+  const history = useAppState((s) => s.results.history);
+  const runs = useAppState((s) => s.results.runs);
+  const id = useId();
+  const stats = useMemo(() => latencyStats(history), [history]);
+  const { backend, metadata: meta, load, warmup, stats: counters } = engine;
+  const adapter = backend?.adapter;
+
+  return (
+    <section className="panel runtime" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Runtime</h2>
+      <div className="controls-row">
+        <label htmlFor={`${id}-backend`}>Backend</label>
+        <select
+          id={`${id}-backend`}
+          value={engine.preference}
+          onChange={(e) => controller.chooseBackend(e.target.value as BackendPreference)}
+          data-testid="backend-select"
+        >
+          <option value="auto">Auto</option>
+          <option value="webgpu">WebGPU</option>
+          <option value="wasm">WASM</option>
+        </select>
+        <button type="button" onClick={() => controller.clearCache()} data-testid="clear-cache">
+          Clear model cache
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>Running on</dt>
+        <dd>
+          {backend === null ? '–' : <code data-testid="backend">{backend.backend}</code>}
+          {backend !== null && <span className="muted"> — {backend.reason}</span>}
+        </dd>
+        {engine.restartReason !== null && (
+          <>
+            <dt>Last restart</dt>
+            <dd>{engine.restartReason}</dd>
+          </>
+        )}
+        <dt>Adapter</dt>
+        <dd>
+          {adapter
+            ? `${[adapter.vendor, adapter.architecture].filter(Boolean).join(' / ') || adapter.description}${adapter.isFallbackAdapter ? ' (software fallback)' : ''}`
+            : 'none'}
+        </dd>
+        <dt>WASM threads</dt>
+        <dd>
+          {backend?.threads ?? '–'}
+          {backend !== null && !backend.crossOriginIsolated && ' (not cross-origin isolated)'}
+        </dd>
+        <dt>Model</dt>
+        <dd>
+          {meta === null ? '–' : `${meta.name} ${meta.version}, ${formatBytes(meta.model_bytes)}`}
+        </dd>
+        <dt>Download</dt>
+        <dd data-testid="download-progress">
+          {load === null
+            ? '–'
+            : `${load.loadedBytes.toLocaleString()} / ${load.totalBytes.toLocaleString()} bytes${load.fromCache ? ' (from cache)' : ''}`}
+        </dd>
+        <dt>Warm-up</dt>
+        <dd>
+          {warmup === null ? '–' : `${warmup.done} / ${warmup.total} budgets`}
+          {engine.warmupMs !== null && ` in ${(engine.warmupMs / 1000).toFixed(1)} s`}
+        </dd>
+        <dt>Clips per second</dt>
+        <dd data-testid="clips-per-second">{stats.clipsPerSecond?.toFixed(1) ?? '–'}</dd>
+        <dt>Model run p50 / p95</dt>
+        <dd>
+          <span data-testid="latency-p50">{ms(stats.p50)}</span> /{' '}
+          <span data-testid="latency-p95">{ms(stats.p95)}</span>
+        </dd>
+        <dt>Last run / end to end p50</dt>
+        <dd>
+          <span data-testid="latency-last">{ms(stats.lastRunMs)}</span> / {ms(stats.p50EndToEnd)}
+        </dd>
+        <dt>Clips classified</dt>
+        <dd data-testid="runs">{runs}</dd>
+        <dt>Sessions created</dt>
+        <dd data-testid="sessions-created">{counters?.sessionsCreated ?? 0}</dd>
+        <dt>Model downloads</dt>
+        <dd data-testid="model-downloads">{counters?.modelDownloads ?? 0}</dd>
+        <dt>Frames received / dropped</dt>
+        <dd>
+          {counters === null ? '–' : `${counters.framesReceived} / ${counters.framesDropped}`}
+        </dd>
+        <dt>WASM memory</dt>
+        <dd data-testid="wasm-memory">
+          {counters?.wasmMemoryBytes == null ? '–' : formatBytes(counters.wasmMemoryBytes)}
+        </dd>
+      </dl>
+      {engine.cacheRemoved !== null && (
+        <p className="muted" role="status">
+          Cache cleared ({engine.cacheRemoved} file{engine.cacheRemoved === 1 ? '' : 's'}); the
+          model downloads again next time it loads.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import { useAppState, useController } from '../app/context';
+import { cellTooltip, heatmapView } from '../store/selectors';
+import { cropBoxPercent } from './geometry';
+import { HeatmapOverlay } from './HeatmapOverlay';
+
+/**
+ * The playing video with the routing heatmap laid over the model's input square; also the
+ * drop target for video files. The camera preview may be mirrored: the whole box is flipped, so
+ * the overlay stays on the same pixels while frames reach the model unmirrored.
+ */
+export function VideoStage() {
+  const controller = useController();
+  const source = useAppState((s) => s.source);
+  const latest = useAppState((s) => s.results.latest);
+  const heatmap = useAppState((s) => s.heatmap);
+  const meta = useAppState((s) => s.engine.metadata);
+  const [hover, setHover] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+  // The controller owns the element (sources, frame capture); React only mounts it.
+  const attachVideo = useCallback(
+    (video: HTMLVideoElement | null) => controller.attachVideo(video),
+    [controller],
+  );
+
+  const view = useMemo(
+    () => (meta === null ? null : heatmapView(meta, latest, heatmap.step)),
+    [meta, latest, heatmap.step],
+  );
+  const size = source.videoSize ?? { width: 1, height: 1 };
+  const crop = cropBoxPercent(size.width, size.height);
+  const ratio = size.width / size.height;
+  const mirrored = source.kind === 'camera' && source.mirrored;
+  const hoveredCell = hover !== null && view !== null ? view.cells[hover] : undefined;
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file !== undefined) controller.openFile(file);
+  };
+
+  return (
+    <section className="panel stage-panel" aria-label="Video and routing heatmap">
+      <div
+        className={`stage${dragging ? ' dragging' : ''}`}
+        data-testid="drop-zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <div
+          className="stage-box"
+          style={{
+            aspectRatio: `${size.width} / ${size.height}`,
+            width: `min(100%, calc(62vh * ${ratio}))`,
+            transform: mirrored ? 'scaleX(-1)' : undefined,
+          }}
+        >
+          <video ref={attachVideo} data-testid="video" muted playsInline />
+          <div
+            className="crop"
+            style={{
+              left: `${crop.left}%`,
+              top: `${crop.top}%`,
+              width: `${crop.width}%`,
+              height: `${crop.height}%`,
+            }}
+          >
+            <HeatmapOverlay
+              view={view}
+              widths={meta?.experts.widths ?? []}
+              visible={heatmap.visible}
+              opacity={heatmap.opacity}
+              onHover={setHover}
+            />
+          </div>
+        </div>
+        {source.status !== 'playing' && source.status !== 'starting' && (
+          <p className="stage-hint">
+            Choose a sample, start the camera, or drop a video file here.
+          </p>
+        )}
+        {dragging && <p className="stage-hint">Drop to classify this video</p>}
+      </div>
+      <p className="cell-readout" aria-live="polite">
+        {hoveredCell !== undefined && view !== null && hover !== null
+          ? cellTooltip(
+              Math.floor(hover / view.cols),
+              hover % view.cols,
+              hoveredCell.expert,
+              meta?.experts.widths ?? [],
+              hoveredCell.prob,
+            )
+          : 'Hover a patch to see its expert and router probability.'}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * engine-test.html: the real inference worker driven through the bridge, no UI. The page's
+ * `?backend=wasm|webgpu` is forwarded to init. See api.ts for what it exposes.
+ */
+import { createEngineBridge } from '../engine/bridge';
+import type { BridgeEvent } from '../engine/bridge';
+import type { BackendPreference, EngineError, LoadProgress } from '../workers/protocol';
+import type { EngineTestApi, InitOutcome, RunOutcome } from './api';
+
+const requested = new URLSearchParams(location.search).get('backend') ?? 'auto';
+const preference: BackendPreference =
+  requested === 'wasm' || requested === 'webgpu' ? requested : 'auto';
+const status = document.getElementById('status')!;
+
+type Listener = (event: BridgeEvent) => boolean; // true: done, remove
+const listeners = new Set<Listener>();
+const bridge = createEngineBridge((event) => {
+  status.textContent = event.type === 'error' ? `error: ${event.message}` : event.type;
+  for (const listener of [...listeners]) if (listener(event)) listeners.delete(listener);
+});
+
+/** Resolves with the first event `pick` maps to a value. */
+function next<T>(pick: (event: BridgeEvent) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    listeners.add((event) => {
+      const value = pick(event);
+      if (value === undefined) return false;
+      resolve(value);
+      return true;
+    });
+  });
+}
+
+function answer(requestId: number): Promise<RunOutcome> {
+  return next((event): RunOutcome | undefined => {
+    if (!('requestId' in event) || event.requestId !== requestId) return undefined;
+    if (event.type !== 'result') return event.type === 'sweepResult' ? undefined : event;
+    return {
+      type: 'result',
+      ec: event.ec,
+      counts: event.counts,
+      logits: event.logits ?? [],
+      probs: event.probs,
+      expertIndex: Array.from(event.expertIndex),
+      observedCounts: event.observedCounts,
+      gmacs: event.gmacs,
+      timings: event.timings,
+    };
+  });
+}
+
+const api: EngineTestApi = {
+  requested,
+  async hasAdapter() {
+    return (await navigator.gpu?.requestAdapter().catch(() => null)) != null;
+  },
+  init(options = {}) {
+    const progress: LoadProgress[] = [];
+    const warnings: EngineError[] = [];
+    let backend: InitOutcome['backend'] = null;
+    let warmupSteps = 0;
+    const outcome = next((event): InitOutcome | undefined => {
+      if (event.type === 'backend') backend = event;
+      if (event.type === 'loadProgress') progress.push(event);
+      if (event.type === 'warmup') warmupSteps = event.done;
+      if (event.type === 'error' && !event.fatal) warnings.push(event);
+      const base = { backend, warnings, progress, warmupSteps };
+      if (event.type === 'ready') {
+        const { backend: used, warmupMs, initMs } = event;
+        return { ...base, ready: { backend: used, warmupMs, initMs }, error: null };
+      }
+      if (event.type === 'error' && event.fatal) return { ...base, ready: null, error: event };
+      return undefined;
+    });
+    bridge.init({
+      metadataUrl: '/models/mone-vivit-s.json',
+      backend: preference,
+      warmupLevels: options.warmupLevels ?? [0.5],
+      bypassCache: options.bypassCache ?? false,
+      verboseLogs: options.verboseLogs ?? false,
+    });
+    return outcome;
+  },
+  async feedGolden({ url, frames, height, width, fps }) {
+    const rgb = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    bridge.resetClip();
+    const plane = height * width;
+    for (let t = 0; t < frames; t++) {
+      const rgba = new Uint8ClampedArray(plane * 4);
+      for (let p = 0; p < plane; p++) {
+        rgba.set(rgb.subarray((t * plane + p) * 3, (t * plane + p) * 3 + 3), p * 4);
+        rgba[p * 4 + 3] = 255;
+      }
+      // No colour management or premultiplication: the bytes must arrive unchanged.
+      const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
+        premultiplyAlpha: 'none',
+        colorSpaceConversion: 'none',
+      });
+      bridge.sendFrame(bitmap, t / fps, performance.now());
+    }
+  },
+  async run(counts, ec) {
+    const id = bridge.run(counts, ec);
+    return id === null ? { type: 'rejected' } : answer(id);
+  },
+  async runTwice(counts, ec) {
+    const first = bridge.run(counts, ec);
+    const second = bridge.run(counts, ec);
+    const outcomes: Promise<RunOutcome>[] = [
+      first === null ? Promise.resolve({ type: 'rejected' }) : answer(first),
+      second === null ? Promise.resolve({ type: 'rejected' }) : answer(second),
+    ];
+    const [a, b] = await Promise.all(outcomes);
+    return [a!, b!];
+  },
+  async sweep(budgets, repeats) {
+    const id = bridge.sweep(budgets, repeats);
+    if (id === null) throw new Error('a run is in flight');
+    return next((event) =>
+      (event.type === 'sweepResult' || event.type === 'error') && event.requestId === id
+        ? event
+        : undefined,
+    );
+  },
+  stats() {
+    const reply = next((event) => (event.type === 'stats' ? event : undefined));
+    bridge.requestStats();
+    return reply;
+  },
+  clearCache() {
+    const reply = next((event) =>
+      event.type === 'cacheCleared' || (event.type === 'error' && event.code === 'cache')
+        ? event
+        : undefined,
+    );
+    bridge.clearCache();
+    return reply;
+  },
+};
+
+window.__engineTest = api;
+status.textContent = 'idle';

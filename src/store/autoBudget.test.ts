@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { autoBudgetStep, initialAutoBudgetState, snapEc } from './autoBudget';
+
+const params = { targetMs: 10, minEc: 0.15, maxEc: 1, step: 0.05 };
+
+/** Feeds `runs` measurements taken at the current e_c and returns the e_c after them. */
+function drive(ec: number, runs: number[]) {
+  let state = initialAutoBudgetState;
+  let current = ec;
+  for (const ms of runs)
+    ({ ec: current, state } = autoBudgetStep(state, current, current, ms, params));
+  return current;
+}
+
+describe('snapEc', () => {
+  it('snaps to the slider grid and clamps', () => {
+    expect(snapEc(0.52, 0.15, 1, 0.05)).toBe(0.5);
+    expect(snapEc(0.33, 0.15, 1, 0.05)).toBe(0.35);
+    expect(snapEc(0.01, 0.15, 1, 0.05)).toBe(0.15);
+    expect(snapEc(1.7, 0.15, 1, 0.05)).toBe(1);
+  });
+});
+
+describe('autoBudgetStep', () => {
+  it('waits for settleRuns runs before moving', () => {
+    let state = initialAutoBudgetState;
+    let ec = 1;
+    ({ ec, state } = autoBudgetStep(state, ec, ec, 40, params));
+    ({ ec, state } = autoBudgetStep(state, ec, ec, 40, params));
+    expect(ec).toBe(1);
+    expect(state.samples).toEqual([40, 40]);
+    ({ ec, state } = autoBudgetStep(state, ec, ec, 40, params));
+    expect(ec).toBeLessThan(1);
+    expect(state.samples).toEqual([]);
+  });
+
+  it('lowers e_c when too slow and raises it when too fast', () => {
+    expect(drive(1, [20, 20, 20])).toBeLessThan(1);
+    expect(drive(0.3, [5, 5, 5])).toBeGreaterThan(0.3);
+  });
+
+  it('holds still inside the dead band', () => {
+    expect(drive(0.5, [10.5, 9.6, 10.2])).toBe(0.5);
+  });
+
+  it('always moves at least one grid step outside the dead band', () => {
+    // 0.2 * (10 / 11.2)^0.6 = 0.187 would snap back to 0.2; the step is forced to 0.15.
+    expect(drive(0.2, [11.2, 11.2, 11.2])).toBe(0.15);
+    expect(drive(0.9, [8.8, 8.8, 8.8])).toBe(0.95);
+  });
+
+  it('stays inside [minEc, maxEc]', () => {
+    expect(drive(0.15, [100, 100, 100])).toBe(0.15);
+    expect(drive(1, [1, 1, 1])).toBe(1);
+  });
+
+  it('ignores runs made at a stale e_c and bad inputs', () => {
+    const s = autoBudgetStep(initialAutoBudgetState, 0.5, 0.8, 50, params);
+    expect(s).toEqual({ ec: 0.5, state: initialAutoBudgetState });
+    const t = autoBudgetStep(initialAutoBudgetState, 0.5, 0.5, 50, { ...params, targetMs: 0 });
+    expect(t.ec).toBe(0.5);
+  });
+
+  it('converges on a plant whose latency is linear in e_c', () => {
+    // latency = 2 ms fixed + 30 ms * e_c; target 10 ms -> e_c ~ 0.27.
+    let state = initialAutoBudgetState;
+    let ec = 1;
+    for (let i = 0; i < 60; i++) {
+      ({ ec, state } = autoBudgetStep(state, ec, ec, 2 + 30 * ec, params));
+    }
+    expect(2 + 30 * ec).toBeGreaterThan(8.5);
+    expect(2 + 30 * ec).toBeLessThan(11.5);
+  });
+});

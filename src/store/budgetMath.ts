@@ -1,0 +1,52 @@
+/**
+ * Budget helpers the store and the views share: the slider grid and counts for an e_c, all read
+ * from the model's metadata (never hard-coded, so another export with other levels just works).
+ */
+import { countsForBudget } from '../inference/budget';
+import type { ModelMetadata } from '../inference/metadata';
+import { snapEc } from './autoBudget';
+
+export type BudgetMeta = Pick<ModelMetadata, 'budget' | 'tokens' | 'experts'>;
+
+/** Slider grid step. 0.05 when it tiles [min_ec, max_ec] exactly (it does for the shipped model). */
+export const EC_STEP = 0.05;
+
+export interface SliderGrid {
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+}
+
+export function sliderGrid(meta: BudgetMeta): SliderGrid {
+  const { min_ec: min, max_ec: max } = meta.budget;
+  const steps = (max - min) / EC_STEP;
+  // A range input cannot reach max when the step does not tile the range; fall back to a fine
+  // grid rather than an unreachable full budget.
+  const step = Math.abs(steps - Math.round(steps)) < 1e-9 ? EC_STEP : 0.005;
+  return { min, max, step };
+}
+
+/** e_c snapped onto the slider grid; null when not a finite number. */
+export function snapToGrid(meta: BudgetMeta, ec: number): number | null {
+  if (!Number.isFinite(ec)) return null;
+  const { min, max, step } = sliderGrid(meta);
+  return snapEc(ec, min, max, step);
+}
+
+export function countsFor(meta: BudgetMeta, ec: number): number[] {
+  return countsForBudget(ec, meta.tokens.per_step, meta.experts.count);
+}
+
+export interface Preset {
+  readonly name: string;
+  readonly ec: number;
+}
+
+/** Min, Balanced (the model's default e_c) and Full. */
+export function presets(meta: BudgetMeta): Preset[] {
+  return [
+    { name: 'Min', ec: meta.budget.min_ec },
+    { name: 'Balanced', ec: meta.budget.default_ec },
+    { name: 'Full', ec: meta.budget.max_ec },
+  ];
+}

@@ -1,0 +1,157 @@
+import type { ErrorCode } from '../workers/protocol';
+import { countsFor, snapToGrid } from './budgetMath';
+import { validateCounts } from '../inference/budget';
+import type { EngineSlice, EngineState, SliceCreator } from './types';
+
+export const initialEngine: EngineState = {
+  phase: 'idle',
+  preference: 'auto',
+  backend: null,
+  load: null,
+  warmup: null,
+  metadata: null,
+  initMs: null,
+  warmupMs: null,
+  stats: null,
+  restartReason: null,
+  cacheRemoved: null,
+};
+
+/** Page heading per engine error; null for transient codes the user need not see. */
+const ERROR_TITLES: Record<ErrorCode, string | null> = {
+  'model-missing': 'Model not found',
+  'model-corrupt': 'Model file is corrupt',
+  'model-mismatch': 'Model does not match its metadata',
+  'backend-unavailable': 'Backend unavailable',
+  'webgpu-lost': 'WebGPU device lost',
+  'invalid-budget': 'Invalid budget',
+  'not-ready': null,
+  'no-clip': null,
+  'run-failed': 'Inference failed',
+  cache: 'Model cache problem',
+  internal: 'Engine error',
+};
+
+const MODEL_CODES: readonly ErrorCode[] = ['model-missing', 'model-corrupt', 'model-mismatch'];
+
+export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
+  engine: initialEngine,
+
+  initRequested: (preference) =>
+    set((s) => ({
+      engine: {
+        ...s.engine,
+        phase: 'loading',
+        preference,
+        backend: null,
+        load: null,
+        warmup: null,
+        stats: null,
+      },
+    })),
+
+  backendChosen: ({ backend, reason, adapter, threads, crossOriginIsolated }) =>
+    set((s) => ({
+      engine: { ...s.engine, backend: { backend, reason, adapter, threads, crossOriginIsolated } },
+    })),
+
+  loadProgressed: ({ file, loadedBytes, totalBytes, fromCache }) =>
+    set((s) => ({
+      engine: { ...s.engine, phase: 'loading', load: { file, loadedBytes, totalBytes, fromCache } },
+    })),
+
+  warmupProgressed: ({ done, total }) =>
+    set((s) => ({ engine: { ...s.engine, phase: 'warming', warmup: { done, total } } })),
+
+  engineReady: ({ metadata, backend, warmupMs, initMs }) => {
+    const s = get();
+    const engine: EngineState = {
+      ...s.engine,
+      phase: 'ready',
+      metadata,
+      warmupMs,
+      initMs,
+      backend: s.engine.backend ?? {
+        backend,
+        reason: '',
+        adapter: null,
+        threads: 0,
+        crossOriginIsolated: globalThis.crossOriginIsolated,
+      },
+    };
+    // Resolve the budget against this model: the default, or what the link/user chose (snapped
+    // onto the slider grid; out of range → a message and the nearest end of the range).
+    const { budget } = s;
+    const { min_ec, max_ec, default_ec } = metadata.budget;
+    let ec = budget.chosen ? budget.ec : default_ec;
+    let rejected: string | null = null;
+    if (!Number.isFinite(ec) || ec < min_ec - 1e-9 || ec > max_ec + 1e-9) {
+      const replacement = Number.isFinite(ec) && ec > max_ec ? max_ec : min_ec;
+      rejected = `e_c = ${String(ec)} is outside the range this model supports [${min_ec}, ${max_ec}]; using ${replacement}.`;
+      ec = replacement;
+    }
+    ec = snapToGrid(metadata, ec) ?? default_ec;
+    const keepCustom =
+      budget.mode === 'custom' &&
+      budget.counts !== null &&
+      validateCounts(budget.counts, metadata.tokens.per_step, metadata.experts.count) === null;
+    set({
+      engine,
+      budget: {
+        ...budget,
+        ec,
+        counts: keepCustom ? budget.counts : countsFor(metadata, ec),
+        mode: keepCustom ? 'custom' : 'ec',
+      },
+      // A retry that succeeded makes earlier model/engine errors stale; warnings stay.
+      errors: s.errors.filter(
+        (e) => !(e.severity === 'error' && (e.scope === 'model' || e.scope === 'engine')),
+      ),
+    });
+    if (rejected !== null) {
+      s.errorRaised({
+        scope: 'budget',
+        title: 'Invalid budget',
+        message: rejected,
+        severity: 'warning',
+      });
+    }
+  },
+
+  statsReceived: ({ type: _type, ...stats }) => set((s) => ({ engine: { ...s.engine, stats } })),
+
+  engineFailed: ({ code, message, fatal }) => {
+    const title = ERROR_TITLES[code];
+    if (title !== null) {
+      get().errorRaised({
+        scope: MODEL_CODES.includes(code)
+          ? 'model'
+          : code === 'invalid-budget'
+            ? 'budget'
+            : 'engine',
+        title,
+        message,
+        severity: code === 'webgpu-lost' ? 'warning' : 'error',
+      });
+    }
+    if (fatal) set((s) => ({ engine: { ...s.engine, phase: 'error' } }));
+  },
+
+  cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
+
+  engineRestarted: (reason, backend) => {
+    const previous = get().engine.backend?.backend;
+    set((s) => ({
+      engine: { ...s.engine, phase: 'restarting', restartReason: reason, warmup: null },
+    }));
+    get().errorRaised({
+      scope: 'engine',
+      title:
+        previous !== undefined && previous !== backend
+          ? `Switched to ${backend.toUpperCase()}`
+          : 'Engine restarted',
+      message: reason,
+      severity: 'warning',
+    });
+  },
+});

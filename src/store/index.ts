@@ -1,0 +1,22 @@
+import { createStore } from 'zustand/vanilla';
+import { createBudgetSlice } from './budgetSlice';
+import { createEngineSlice } from './engineSlice';
+import { createResultsSlice } from './resultsSlice';
+import { createSourceSlice } from './sourceSlice';
+import type { AppState } from './types';
+import { createErrorsSlice, createHeatmapSlice } from './viewSlices';
+
+/** One store per app (and per test): the slices together, no middleware. */
+export function createAppStore() {
+  return createStore<AppState>()((set, get, api) => ({
+    ...createEngineSlice(set, get, api),
+    ...createBudgetSlice(set, get, api),
+    ...createResultsSlice(set, get, api),
+    ...createSourceSlice(set, get, api),
+    ...createHeatmapSlice(set, get, api),
+    ...createErrorsSlice(set, get, api),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+export type { AppState } from './types';

@@ -1,0 +1,318 @@
+/**
+ * Derived views of the store as plain functions of plain data (tested without React). Components
+ * select the raw slice they need and derive with these inside useMemo, so a selector never hands
+ * zustand a fresh array per render.
+ */
+import { effectiveCapacityOfCounts } from '../inference/budget';
+import { computeFraction, gmacsForCounts } from '../inference/macs';
+import type { CurvePoint, ModelMetadata } from '../inference/metadata';
+import { topK, type Prediction } from '../inference/postprocess';
+import { percentile } from '../inference/latencyStats';
+import { decodeRouting } from '../inference/routing';
+import type { RunResult, SweepPoint } from '../workers/protocol';
+import type { AppError, BudgetState, EngineState, HistoryPoint, SourceState } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// status
+// ---------------------------------------------------------------------------------------------
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function statusText(engine: EngineState, errors: readonly AppError[]): string {
+  switch (engine.phase) {
+    case 'idle':
+      return 'Starting…';
+    case 'loading': {
+      const load = engine.load;
+      if (load === null || load.totalBytes <= 0) return 'Loading model…';
+      const pct = Math.min(100, Math.round((100 * load.loadedBytes) / load.totalBytes));
+      const where = load.fromCache ? ' from cache' : '';
+      return `Loading model${where}… ${pct}% (${formatBytes(load.loadedBytes)} of ${formatBytes(load.totalBytes)})`;
+    }
+    case 'warming': {
+      const w = engine.warmup;
+      return w === null ? 'Warming up…' : `Warming up… ${w.done}/${w.total}`;
+    }
+    case 'ready':
+      return 'Ready';
+    case 'restarting':
+      return 'Restarting the engine…';
+    case 'error': {
+      const last = [...errors].reverse().find((e) => e.severity === 'error');
+      return `Error: ${last?.title ?? 'the model could not be loaded'}`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// budget
+// ---------------------------------------------------------------------------------------------
+export type MetaForBudget = Pick<ModelMetadata, 'macs' | 'tokens' | 'experts' | 'budget'>;
+
+export interface BudgetView {
+  /** Slider value. */
+  readonly ec: number;
+  /** e_c the counts realise (differs from the slider in advanced mode and by flooring). */
+  readonly effectiveEc: number;
+  readonly counts: readonly number[];
+  readonly gmacs: number;
+  /** Share of the all-full-expert cost, 0..1. */
+  readonly fractionOfDense: number;
+  /** What the slider announces. */
+  readonly valueText: string;
+}
+
+export function budgetView(meta: MetaForBudget, budget: BudgetState): BudgetView | null {
+  if (budget.counts === null) return null;
+  const counts = budget.counts;
+  const gmacs = gmacsForCounts(meta, counts);
+  const fractionOfDense = computeFraction(meta, counts);
+  const pct = Math.round(fractionOfDense * 100);
+  return {
+    ec: budget.ec,
+    effectiveEc: effectiveCapacityOfCounts(counts),
+    counts,
+    gmacs,
+    fractionOfDense,
+    valueText: `${pct}% compute, ${formatGmacs(gmacs)} GMACs`,
+  };
+}
+
+/** GMACs with three significant decimals (this model is 0.06–0.23 GMACs per clip). */
+export function formatGmacs(gmacs: number): string {
+  return gmacs.toFixed(3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// heatmap
+// ---------------------------------------------------------------------------------------------
+export interface HeatmapCell {
+  readonly expert: number;
+  /** Router probability of the expert that took the token. */
+  readonly prob: number;
+}
+
+export interface HeatmapView {
+  /** 0-based time step shown. */
+  readonly t: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major cells. */
+  readonly cells: readonly HeatmapCell[];
+  /** Tokens per expert in this step, smallest expert first. */
+  readonly counts: readonly number[];
+  readonly ec: number;
+}
+
+export function heatmapView(
+  meta: Pick<ModelMetadata, 'tokens' | 'experts'>,
+  result: RunResult | null,
+  step: 'latest' | number,
+): HeatmapView | null {
+  if (result === null) return null;
+  let routing;
+  try {
+    routing = decodeRouting(result.expertIndex, meta);
+  } catch {
+    return null; // a malformed result is reported by the worker; draw nothing rather than junk
+  }
+  const T = routing.steps.length;
+  const t = step === 'latest' ? T - 1 : Math.min(T - 1, Math.max(0, step));
+  const s = routing.steps[t];
+  if (s === undefined) return null;
+  const E = routing.numExperts;
+  const N = meta.tokens.per_step;
+  const cells = Array.from(s.experts, (expert, i) => ({
+    expert,
+    prob: result.routerProbs[(t * N + i) * E + expert] ?? Number.NaN,
+  }));
+  return { t, rows: routing.rows, cols: routing.cols, cells, counts: s.counts, ec: result.ec };
+}
+
+/** The per-cell tooltip: which expert took the patch, and the router's probability for it. */
+export function cellTooltip(
+  row: number,
+  col: number,
+  expert: number,
+  widths: readonly number[],
+  prob: number,
+): string {
+  const width = widths[expert];
+  const p = Number.isFinite(prob) ? prob.toFixed(2) : 'n/a';
+  return `Patch row ${row + 1}, column ${col + 1}: expert ${expert + 1} (${width ?? '?'}-d), router p = ${p}`;
+}
+
+/** Viridis at 4 steps (sequential, colour-blind safe): smallest expert dark → full expert bright. */
+const VIRIDIS_4 = ['#440154', '#31688e', '#35b779', '#fde725'];
+const VIRIDIS_ANCHORS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+export function expertColour(expert: number, numExperts: number): string {
+  if (numExperts === 4) return VIRIDIS_4[expert] ?? '#888';
+  const x = numExperts <= 1 ? 1 : expert / (numExperts - 1);
+  return VIRIDIS_ANCHORS[Math.round(x * (VIRIDIS_ANCHORS.length - 1))] ?? '#888';
+}
+
+// ---------------------------------------------------------------------------------------------
+// predictions and time series
+// ---------------------------------------------------------------------------------------------
+export function topPredictions(
+  smoothed: readonly number[] | null,
+  labels: readonly string[],
+  k = 5,
+): Prediction[] {
+  if (smoothed === null || smoothed.length !== labels.length) return [];
+  return topK(smoothed, labels, k);
+}
+
+/** 'moving_left' → 'moving left'. */
+export function prettyLabel(label: string): string {
+  return label.replace(/_/g, ' ');
+}
+
+/** "sample “moving left”", "camera (starting…)", … */
+export function sourceDescription(source: SourceState): string {
+  const state =
+    source.status === 'starting' ? ' (starting…)' : source.status === 'failed' ? ' (failed)' : '';
+  switch (source.kind) {
+    case 'none':
+      return 'nothing playing';
+    case 'sample': {
+      const s = source.samples.find((x) => x.file === source.sample);
+      return `sample “${prettyLabel(s?.label ?? source.sample ?? '')}”${state}`;
+    }
+    case 'camera':
+      return `camera${state}`;
+    case 'file':
+      return `file “${source.fileName ?? ''}”${state}`;
+  }
+}
+
+export function latencySeries(history: readonly HistoryPoint[]) {
+  return history.map((p) => ({
+    run: p.run,
+    runMs: round2(p.runMs),
+    endToEndMs: round2(p.endToEndMs),
+  }));
+}
+
+/** One row per run with a key per class (the smoothed probability). */
+export function probabilitySeries(history: readonly HistoryPoint[], labels: readonly string[]) {
+  return history.map((p) => {
+    const row: Record<string, number> = { run: p.run };
+    labels.forEach((label, i) => (row[label] = round2(p.probs[i] ?? 0)));
+    return row;
+  });
+}
+
+export interface LatencyStats {
+  readonly lastRunMs: number | null;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p50EndToEnd: number | null;
+  readonly clipsPerSecond: number | null;
+}
+
+/** Over the last `window` runs of the history. */
+export function latencyStats(history: readonly HistoryPoint[], window = 60): LatencyStats {
+  const recent = history.slice(-window);
+  if (recent.length === 0) {
+    return { lastRunMs: null, p50: null, p95: null, p50EndToEnd: null, clipsPerSecond: null };
+  }
+  const runMs = recent.map((p) => p.runMs);
+  const first = recent[0]!;
+  const last = recent[recent.length - 1]!;
+  const span = (last.at - first.at) / 1000;
+  return {
+    lastRunMs: last.runMs,
+    p50: percentile(runMs, 50),
+    p95: percentile(runMs, 95),
+    p50EndToEnd: percentile(
+      recent.map((p) => p.endToEndMs),
+      50,
+    ),
+    clipsPerSecond: recent.length >= 2 && span > 0 ? (recent.length - 1) / span : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// compute–accuracy (Pareto) chart
+// ---------------------------------------------------------------------------------------------
+export const CURVES = [
+  { key: 'mone', name: 'MoNE' },
+  { key: 'nested_only', name: 'Nested only (no router)' },
+  { key: 'random_router', name: 'Random router' },
+  { key: 'dense', name: 'Dense ViViT' },
+] as const;
+
+export interface CurveSeries {
+  readonly key: string;
+  readonly name: string;
+  readonly points: readonly CurvePoint[];
+}
+
+/** The known curves the metadata has points for, in legend order; absent ones are left out. */
+export function paretoCurves(meta: Pick<ModelMetadata, 'evaluation'>): CurveSeries[] {
+  return CURVES.flatMap(({ key, name }) => {
+    const points = meta.evaluation.curves[key];
+    if (points === undefined || points.length === 0) return [];
+    return [{ key, name, points: [...points].sort((a, b) => a.gmacs - b.gmacs) }];
+  });
+}
+
+/**
+ * Where the current budget sits: its GMACs, and the top-1 measured (offline, by the exporter) at
+ * the MoNE curve point with the nearest e_c. top1 is null when there is no MoNE curve.
+ */
+export function operatingPoint(
+  meta: Pick<ModelMetadata, 'evaluation'>,
+  gmacs: number,
+  ec: number,
+): { gmacs: number; top1: number | null; nearestEc: number | null } {
+  const mone = meta.evaluation.curves.mone ?? [];
+  let best: CurvePoint | null = null;
+  for (const p of mone) {
+    if (p.e_c === undefined) continue;
+    if (best === null || Math.abs(p.e_c - ec) < Math.abs((best.e_c ?? Infinity) - ec)) best = p;
+  }
+  return { gmacs, top1: best?.top1 ?? null, nearestEc: best?.e_c ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explore budgets
+// ---------------------------------------------------------------------------------------------
+export interface SweepRow {
+  readonly ec: number;
+  readonly gmacs: number;
+  readonly medianRunMs: number;
+  readonly top1: string;
+  readonly confidence: number;
+  /** Same top-1 as the full budget (e_c = 1, or the largest e_c swept). */
+  readonly agrees: boolean;
+}
+
+export function sweepRows(points: readonly SweepPoint[], labels: readonly string[]): SweepRow[] {
+  if (points.length === 0) return [];
+  const best = (probs: readonly number[]) => topK(probs, labels, 1)[0];
+  const full = points.reduce((a, b) => (b.ec > a.ec ? b : a));
+  const fullTop = best(full.probs)?.index;
+  return [...points]
+    .sort((a, b) => a.gmacs - b.gmacs)
+    .map((p) => {
+      const top = best(p.probs);
+      return {
+        ec: p.ec,
+        gmacs: Math.round(p.gmacs * 1e4) / 1e4,
+        medianRunMs: round2(p.medianRunMs),
+        top1: top?.label ?? '',
+        confidence: round2(top?.prob ?? 0),
+        agrees: top !== undefined && top.index === fullTop,
+      };
+    });
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,230 @@
+/**
+ * The app store's shape: one zustand store built from small slices (engine, budget, results,
+ * source, heatmap, errors). Actions are named after what happened (`clipScored`,
+ * `budgetChanged`), not after the field they set. Only plain data lives here: the worker bridge,
+ * the MediaStream and the <video> element belong to src/app/controller.ts.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { ModelMetadata } from '../inference/metadata';
+import type {
+  AdapterInfo,
+  Backend,
+  BackendChosen,
+  BackendPreference,
+  EngineError,
+  EngineStats,
+  LoadProgress,
+  Ready,
+  RunResult,
+  SweepPoint,
+  SweepResult,
+  WarmupProgress,
+} from '../workers/protocol';
+import type { AutoBudgetState } from './autoBudget';
+
+// ---------------------------------------------------------------------------------------------
+// engine: idle → loading(progress) → warming → ready; error / restarting from any of them
+// ---------------------------------------------------------------------------------------------
+export type EnginePhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error' | 'restarting';
+
+export interface BackendInfo {
+  readonly backend: Backend;
+  readonly reason: string;
+  readonly adapter: AdapterInfo | null;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+}
+
+export interface EngineState {
+  readonly phase: EnginePhase;
+  readonly preference: BackendPreference;
+  readonly backend: BackendInfo | null;
+  readonly load: Omit<LoadProgress, 'type'> | null;
+  readonly warmup: { readonly done: number; readonly total: number } | null;
+  readonly metadata: ModelMetadata | null;
+  readonly initMs: number | null;
+  readonly warmupMs: number | null;
+  readonly stats: Omit<EngineStats, 'type'> | null;
+  /** Why the worker was last restarted (e.g. WebGPU lost), shown in the runtime panel. */
+  readonly restartReason: string | null;
+  /** Files removed by the last "clear cache", null before any. */
+  readonly cacheRemoved: number | null;
+}
+
+export interface EngineSlice {
+  readonly engine: EngineState;
+  initRequested: (preference: BackendPreference) => void;
+  backendChosen: (ev: BackendChosen) => void;
+  loadProgressed: (ev: LoadProgress) => void;
+  warmupProgressed: (ev: WarmupProgress) => void;
+  engineReady: (ev: Ready) => void;
+  statsReceived: (ev: EngineStats) => void;
+  engineFailed: (ev: EngineError) => void;
+  engineRestarted: (reason: string, backend: Backend) => void;
+  cacheCleared: (removed: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// budget
+// ---------------------------------------------------------------------------------------------
+export interface BudgetState {
+  /** Effective capacity e_c on the slider (in custom mode: the slider's last value). */
+  readonly ec: number;
+  /** False until the user or the link chose e_c; engineReady then uses the model's default. */
+  readonly chosen: boolean;
+  /** Tokens per expert per time step that the next run uses; null until metadata is known. */
+  readonly counts: readonly number[] | null;
+  /** 'ec': counts follow the slider through the budget rule; 'custom': typed per expert. */
+  readonly mode: 'ec' | 'custom';
+  /** The advanced (per-expert counts) editor is open. */
+  readonly advanced: boolean;
+  readonly auto: {
+    readonly enabled: boolean;
+    readonly targetMs: number;
+    readonly controller: AutoBudgetState;
+  };
+}
+
+export interface BudgetSlice {
+  readonly budget: BudgetState;
+  /** Slider, preset, URL or auto controller chose a new e_c. */
+  budgetChanged: (ec: number) => void;
+  /** Advanced mode: one expert's count was typed in. */
+  countsEdited: (expert: number, value: number) => void;
+  advancedToggled: (on: boolean) => void;
+  autoBudgetToggled: (on: boolean) => void;
+  targetLatencyChanged: (ms: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// results
+// ---------------------------------------------------------------------------------------------
+export interface HistoryPoint {
+  /** 1-based run number since the page opened. */
+  readonly run: number;
+  /** performance.now() when the result arrived. */
+  readonly at: number;
+  readonly runMs: number;
+  readonly endToEndMs: number;
+  readonly ec: number;
+  readonly gmacs: number;
+  /** Smoothed class probabilities after this run. */
+  readonly probs: readonly number[];
+}
+
+export interface SweepState {
+  readonly status: 'idle' | 'running' | 'done' | 'failed';
+  readonly requestId: number | null;
+  readonly points: readonly SweepPoint[];
+}
+
+export interface ResultsState {
+  readonly latest: RunResult | null;
+  /** Class probabilities averaged over the last few clips (TemporalSmoother). */
+  readonly smoothed: readonly number[] | null;
+  readonly history: readonly HistoryPoint[];
+  readonly runs: number;
+  readonly sweep: SweepState;
+}
+
+export interface ResultsSlice {
+  readonly results: ResultsState;
+  clipScored: (result: RunResult, now: number) => void;
+  /** The source changed: its clips say nothing about the next one. */
+  resultsCleared: () => void;
+  /** "Explore budgets" pressed (requestId null) or the sweep sent to the worker. */
+  sweepRequested: (requestId: number | null) => void;
+  sweepFinished: (ev: SweepResult) => void;
+  sweepFailed: () => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// source
+// ---------------------------------------------------------------------------------------------
+export interface SampleInfo {
+  readonly file: string;
+  readonly label: string;
+}
+
+export interface CameraInfo {
+  readonly deviceId: string;
+  readonly label: string;
+}
+
+export type SourceKind = 'none' | 'sample' | 'camera' | 'file';
+
+export interface SourceState {
+  readonly kind: SourceKind;
+  /** 'starting' until the <video> has a frame, then 'playing'. */
+  readonly status: 'idle' | 'starting' | 'playing' | 'failed';
+  readonly samples: readonly SampleInfo[];
+  /** File name of the chosen (or last chosen) sample. */
+  readonly sample: string | null;
+  readonly cameras: readonly CameraInfo[];
+  readonly cameraId: string | null;
+  readonly fileName: string | null;
+  /** Mirror the camera preview (frames still reach the model unmirrored). */
+  readonly mirrored: boolean;
+  /** Intrinsic size of the playing video (for the crop overlay). */
+  readonly videoSize: { readonly width: number; readonly height: number } | null;
+}
+
+export interface SourceSlice {
+  readonly source: SourceState;
+  samplesLoaded: (samples: readonly SampleInfo[]) => void;
+  sampleChosen: (file: string) => void;
+  cameraRequested: (deviceId: string | null) => void;
+  /** The camera list (readable once permission exists) and the device actually opened. */
+  camerasListed: (cameras: readonly CameraInfo[], activeId: string | null) => void;
+  cameraStopped: () => void;
+  fileChosen: (name: string) => void;
+  sourcePlaying: (width: number, height: number) => void;
+  sourceFailed: (message: string) => void;
+  mirrorToggled: (on: boolean) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// heatmap view
+// ---------------------------------------------------------------------------------------------
+export interface HeatmapState {
+  readonly visible: boolean;
+  readonly opacity: number;
+  /** 'latest' = last time step of the clip, else a 0-based time step. */
+  readonly step: 'latest' | number;
+}
+
+export interface HeatmapSlice {
+  readonly heatmap: HeatmapState;
+  heatmapToggled: (visible: boolean) => void;
+  heatmapOpacityChanged: (opacity: number) => void;
+  heatmapStepChosen: (step: 'latest' | number) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors
+// ---------------------------------------------------------------------------------------------
+export type ErrorScope = 'source' | 'model' | 'engine' | 'budget' | 'app';
+
+export interface AppError {
+  readonly id: number;
+  readonly scope: ErrorScope;
+  readonly title: string;
+  readonly message: string;
+  /** 'warning': the app recovered on its own (e.g. switched to WASM). */
+  readonly severity: 'error' | 'warning';
+}
+
+export interface ErrorsSlice {
+  readonly errors: readonly AppError[];
+  errorRaised: (error: Omit<AppError, 'id'>) => void;
+  errorDismissed: (id: number) => void;
+}
+
+export type AppState = EngineSlice &
+  BudgetSlice &
+  ResultsSlice &
+  SourceSlice &
+  HeatmapSlice &
+  ErrorsSlice;
+
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { EngineFailure } from './engineFailure';
+import type { ByteProgress, LoaderDeps } from './modelLoader';
+import {
+  cacheKey,
+  clearModelCache,
+  fetchMetadata,
+  loadModel,
+  MODEL_CACHE_NAME,
+  modelUrlOf,
+  readWithProgress,
+  sha256Hex,
+} from './modelLoader';
+import { tinyMetadataJson } from '../inference/testFixtures';
+import { parseModelMetadata } from '../inference/metadata';
+
+const URL_ = 'http://localhost/models/m.onnx';
+
+/** In-memory Cache Storage: enough of the API for modelLoader. */
+class FakeCacheStorage {
+  readonly stores = new Map<string, Map<string, Uint8Array>>();
+  quotaExceeded = false;
+  async open(name: string) {
+    await Promise.resolve();
+    let store = this.stores.get(name);
+    if (store === undefined) this.stores.set(name, (store = new Map<string, Uint8Array>()));
+    const entries = store;
+    const keyOf = (r: string | { url: string }) => (typeof r === 'string' ? r : r.url);
+    return {
+      match: async (key: string) => {
+        await Promise.resolve();
+        const bytes = entries.get(key);
+        return bytes === undefined ? undefined : new Response(bytes.slice());
+      },
+      put: async (key: string, response: Response) => {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (this.quotaExceeded) throw new DOMException('quota', 'QuotaExceededError');
+        entries.set(key, bytes);
+      },
+      keys: async () => {
+        await Promise.resolve();
+        return [...entries.keys()].map((url) => ({ url }));
+      },
+      delete: async (r: string | { url: string }) => {
+        await Promise.resolve();
+        return entries.delete(keyOf(r));
+      },
+    };
+  }
+  async has(name: string) {
+    await Promise.resolve();
+    return this.stores.has(name);
+  }
+  async delete(name: string) {
+    await Promise.resolve();
+    return this.stores.delete(name);
+  }
+}
+
+// toEqual on large typed arrays is slow (element-wise diffing); compare directly.
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function modelBytes(n = 100_000): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = (i * 31) & 255;
+  return bytes;
+}
+
+function setup(bytes: Uint8Array<ArrayBuffer>, status = 200) {
+  const caches = new FakeCacheStorage();
+  const progress: ByteProgress[] = [];
+  const warnings: string[] = [];
+  let fetches = 0;
+  const deps: LoaderDeps = {
+    fetch: () => {
+      fetches++;
+      return Promise.resolve(
+        new Response(status === 200 ? bytes.slice() : 'nope', {
+          status,
+          headers: { 'Content-Length': String(bytes.length) },
+        }),
+      );
+    },
+    caches: caches as unknown as CacheStorage,
+    onProgress: (p) => progress.push(p),
+    onWarning: (m) => warnings.push(m),
+  };
+  const meta = {
+    model_file: 'm.onnx',
+    model_bytes: bytes.length,
+    model_sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  return { caches, progress, warnings, deps, meta, fetches: () => fetches };
+}
+
+describe('sha256Hex', () => {
+  it('matches node:crypto', async () => {
+    const bytes = modelBytes(1000);
+    expect(await sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+});
+
+describe('readWithProgress', () => {
+  it('reports bytes against Content-Length and ends at the total', async () => {
+    const bytes = modelBytes(300_000);
+    const reports: [number, number][] = [];
+    const out = await readWithProgress(
+      new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } }),
+      1,
+      (l, t) => reports.push([l, t]),
+    );
+    expect(sameBytes(out, bytes)).toBe(true);
+    expect(reports.at(-1)).toEqual([300_000, 300_000]);
+  });
+  it('falls back to the expected size and grows when the body is longer', async () => {
+    const bytes = modelBytes(5000);
+    const reports: [number, number][] = [];
+    const out = await readWithProgress(new Response(bytes), 100, (l, t) => reports.push([l, t]));
+    expect(sameBytes(out, bytes)).toBe(true);
+    expect(reports.at(-1)).toEqual([5000, 5000]);
+  });
+});
+
+describe('loadModel', () => {
+  it('downloads, verifies and caches; the next load is served from the cache', async () => {
+    const bytes = modelBytes();
+    const s = setup(bytes);
+    const first = await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    expect(first).toMatchObject({ fromCache: false, downloaded: true });
+    expect(sameBytes(first.bytes, bytes)).toBe(true);
+    expect(s.progress.at(-1)).toEqual({
+      file: 'm.onnx',
+      loadedBytes: bytes.length,
+      totalBytes: bytes.length,
+      fromCache: false,
+    });
+    expect([...s.caches.stores.get(MODEL_CACHE_NAME)!.keys()]).toEqual([
+      cacheKey(URL_, s.meta.model_sha256),
+    ]);
+
+    const second = await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    expect(second).toMatchObject({ fromCache: true, downloaded: false });
+    expect(sameBytes(second.bytes, bytes)).toBe(true);
+    expect(s.fetches()).toBe(1);
+    expect(s.progress.at(-1)?.fromCache).toBe(true);
+    expect(s.warnings).toEqual([]);
+  });
+
+  it('bypassCache always downloads and stores nothing', async () => {
+    const s = setup(modelBytes());
+    await loadModel(URL_, s.meta, { bypassCache: true }, s.deps);
+    await loadModel(URL_, s.meta, { bypassCache: true }, s.deps);
+    expect(s.fetches()).toBe(2);
+    expect(s.caches.stores.size).toBe(0);
+  });
+
+  it('rejects bytes whose sha256 differs (model-corrupt) and does not cache them', async () => {
+    const s = setup(modelBytes());
+    const meta = { ...s.meta, model_sha256: 'f'.repeat(64) };
+    const error = await loadModel(URL_, meta, { bypassCache: false }, s.deps).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineFailure);
+    expect(error).toMatchObject({ code: 'model-corrupt', fatal: true });
+    expect((error as Error).message).toMatch(/sha256 is .* but the metadata expects ffffffffffff/);
+    expect(s.caches.stores.get(MODEL_CACHE_NAME)?.size ?? 0).toBe(0);
+  });
+
+  it('keeps running without caching when storage is full, and says so', async () => {
+    const s = setup(modelBytes());
+    s.caches.quotaExceeded = true;
+    const loaded = await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    expect(loaded.downloaded).toBe(true);
+    expect(s.warnings).toEqual([
+      'Browser storage is full, so the model was not cached; it will download again next visit.',
+    ]);
+  });
+
+  it('drops older exports of the same file when caching a new one', async () => {
+    const s = setup(modelBytes());
+    const store = new Map([[cacheKey(URL_, 'a'.repeat(64)), new Uint8Array(3)]]);
+    s.caches.stores.set(MODEL_CACHE_NAME, store);
+    await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    expect([...store.keys()]).toEqual([cacheKey(URL_, s.meta.model_sha256)]);
+  });
+
+  it('a missing model is model-missing, fatal, with the status', async () => {
+    const s = setup(modelBytes(), 404);
+    await expect(loadModel(URL_, s.meta, { bypassCache: false }, s.deps)).rejects.toMatchObject({
+      code: 'model-missing',
+      fatal: true,
+      message: `The model is missing: ${URL_} answered HTTP 404.`,
+    });
+  });
+
+  it('works without Cache Storage', async () => {
+    const s = setup(modelBytes());
+    const loaded = await loadModel(
+      URL_,
+      s.meta,
+      { bypassCache: false },
+      { ...s.deps, caches: undefined },
+    );
+    expect(loaded.downloaded).toBe(true);
+    expect(s.warnings[0]).toMatch(/not available/);
+  });
+});
+
+describe('clearModelCache', () => {
+  it('removes the store and counts its entries', async () => {
+    const s = setup(modelBytes());
+    await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    const caches = s.caches as unknown as CacheStorage;
+    expect(await clearModelCache(caches)).toBe(1);
+    expect(await clearModelCache(caches)).toBe(0);
+    expect(await clearModelCache(undefined)).toBe(0);
+  });
+});
+
+describe('fetchMetadata', () => {
+  const fetchJson = (body: string) =>
+    (() => Promise.resolve(new Response(body))) as unknown as typeof fetch;
+
+  it('parses and validates', async () => {
+    const meta = await fetchMetadata(fetchJson(JSON.stringify(tinyMetadataJson())), URL_);
+    expect(meta.name).toBe('mone-tiny');
+    expect(modelUrlOf('http://localhost/models/m.json', meta)).toBe(
+      'http://localhost/models/mone-tiny.onnx',
+    );
+  });
+
+  it('a bad field is model-mismatch naming the field', async () => {
+    const json = tinyMetadataJson();
+    json.video.frames = 16;
+    await expect(fetchMetadata(fetchJson(JSON.stringify(json)), URL_)).rejects.toMatchObject({
+      code: 'model-mismatch',
+      message: expect.stringMatching(/tokens\.time_steps/) as unknown,
+    });
+  });
+
+  it('the fixture stays valid', () => {
+    expect(() => parseModelMetadata(tinyMetadataJson())).not.toThrow();
+  });
+});
