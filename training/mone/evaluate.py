@@ -137,7 +137,7 @@ def plot(res: dict, path: Path) -> None:
     style = {
         "mone": ("MoNE (learned router)", "o-", "#0b6e4f"),
         "random_router": ("MoNE, random router", "s--", "#999999"),
-        "nested_only": ("Nested only (MatViViT)", "^-", "#c75000"),
+        "nested_only": ("Nested only (every token one width)", "^-", "#c75000"),
         "dense": ("Dense ViViT", "*", "#1f3b99"),
     }
     for key, (label, fmt, colour) in style.items():
