@@ -186,7 +186,7 @@ describe('compute–accuracy curves', () => {
     const curves = paretoCurves(withCurves);
     expect(curves.map((c) => c.key)).toEqual(['mone', 'dense']);
     expect(curves[0]!.points.map((p) => p.gmacs)).toEqual([0.1, 0.2]);
-    expect(paretoCurves(meta)).toEqual([]);
+    expect(paretoCurves(shippedMetadata({}))).toEqual([]);
   });
 
   it('places the operating point at the MoNE top-1 of the nearest e_c', () => {
@@ -196,7 +196,11 @@ describe('compute–accuracy curves', () => {
       nearestEc: 0.3,
     });
     expect(operatingPoint(withCurves, 0.2, 0.7)).toMatchObject({ top1: 0.9, nearestEc: 0.8 });
-    expect(operatingPoint(meta, 0.12, 0.35)).toEqual({ gmacs: 0.12, top1: null, nearestEc: null });
+    expect(operatingPoint(shippedMetadata({}), 0.12, 0.35)).toEqual({
+      gmacs: 0.12,
+      top1: null,
+      nearestEc: null,
+    });
   });
 });
 
