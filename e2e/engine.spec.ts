@@ -211,43 +211,44 @@ test('a second page loads the model from Cache Storage with the model URL blocke
   });
 });
 
-test('auto avoids a software WebGPU adapter; forced WebGPU without an adapter fails clearly', async ({
-  page,
-  backend,
-  browserName,
-  playwright,
-}) => {
-  test.skip(backend !== 'wasm', 'backend choice is project-independent; runs in the wasm project');
-  await page.goto('/engine-test.html'); // no ?backend: 'auto'
-  await page.waitForFunction(() => window.__engineTest !== undefined, null, { timeout: 30_000 });
-  const adapter = await page.evaluate(() => window.__engineTest!.hasAdapter());
-  const auto = await init(page, { warmupLevels: [0.5] });
-  expectReady(auto, 'wasm');
-  if (adapter) {
-    // Here the only adapter is SwiftShader.
-    expect(auto.backend?.adapter?.isFallbackAdapter).toBe(true);
-    expect(auto.backend?.reason).toMatch(
-      /^WebGPU adapter is a software fallback \(.*\); WASM is faster here\.$/,
-    );
-  }
+// Backend choice is project-independent: tagged @wasm-only, so only the wasm project runs it.
+test(
+  'auto avoids a software WebGPU adapter; forced WebGPU without an adapter fails clearly',
+  {
+    tag: '@wasm-only',
+  },
+  async ({ page, browserName, playwright }) => {
+    await page.goto('/engine-test.html'); // no ?backend: 'auto'
+    await page.waitForFunction(() => window.__engineTest !== undefined, null, { timeout: 30_000 });
+    const adapter = await page.evaluate(() => window.__engineTest!.hasAdapter());
+    const auto = await init(page, { warmupLevels: [0.5] });
+    expectReady(auto, 'wasm');
+    if (adapter) {
+      // Here the only adapter is SwiftShader.
+      expect(auto.backend?.adapter?.isFallbackAdapter).toBe(true);
+      expect(auto.backend?.reason).toMatch(
+        /^WebGPU adapter is a software fallback \(.*\); WASM is faster here\.$/,
+      );
+    }
 
-  // Without --enable-unsafe-webgpu Chromium on Linux gives no adapter at all.
-  expect(browserName).toBe('chromium');
-  const launch = test.info().project.use.launchOptions ?? {};
-  const noGpu = await playwright.chromium.launch({
-    ...launch,
-    args: (launch.args ?? []).filter((a) => a !== '--enable-unsafe-webgpu'),
-  });
-  try {
-    const context = await noGpu.newContext({ baseURL: test.info().project.use.baseURL });
-    const bare = await context.newPage();
-    await openEngine(bare, 'webgpu');
-    expect(await bare.evaluate(() => window.__engineTest!.hasAdapter())).toBe(false);
-    const forced = await init(bare, {});
-    expect(forced.error).toMatchObject({ code: 'backend-unavailable', fatal: true });
-    expect(forced.error?.message).toMatch(/no WebGPU adapter is available/);
-    expect(forced.ready).toBeNull();
-  } finally {
-    await noGpu.close();
-  }
-});
+    // Without --enable-unsafe-webgpu Chromium on Linux gives no adapter at all.
+    expect(browserName).toBe('chromium');
+    const launch = test.info().project.use.launchOptions ?? {};
+    const noGpu = await playwright.chromium.launch({
+      ...launch,
+      args: (launch.args ?? []).filter((a) => a !== '--enable-unsafe-webgpu'),
+    });
+    try {
+      const context = await noGpu.newContext({ baseURL: test.info().project.use.baseURL });
+      const bare = await context.newPage();
+      await openEngine(bare, 'webgpu');
+      expect(await bare.evaluate(() => window.__engineTest!.hasAdapter())).toBe(false);
+      const forced = await init(bare, {});
+      expect(forced.error).toMatchObject({ code: 'backend-unavailable', fatal: true });
+      expect(forced.error?.message).toMatch(/no WebGPU adapter is available/);
+      expect(forced.ready).toBeNull();
+    } finally {
+      await noGpu.close();
+    }
+  },
+);

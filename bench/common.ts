@@ -1,0 +1,219 @@
+/**
+ * Shared pieces of `npm run bench`: paths, the two models, the budgets and their GMACs (computed
+ * with the app's own budget/MACs code from src/inference, so the bench and the slider agree),
+ * latency summaries and the result types written to bench-results/bench.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countsForBudget } from '../src/inference/budget';
+import { percentile } from '../src/inference/latencyStats';
+import { gmacsForCounts } from '../src/inference/macs';
+import { parseModelMetadataText } from '../src/inference/metadata';
+import type { ModelMetadata } from '../src/inference/metadata';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const RESULTS_DIR = join(ROOT, 'bench-results');
+export const DOCS_DIR = join(ROOT, 'docs', 'bench');
+
+/** The e_c values the issue asks for; the metadata's slider levels are added to them. */
+export const CORE_ECS = [0.15, 0.25, 0.5, 0.75, 1] as const;
+/** Budgets whose ratio is a target (latency ratio ≤ 1.2 × GMACs ratio). */
+export const TARGET_ECS = [0.25, 0.5, 0.75] as const;
+export const RATIO_TOLERANCE = 1.2;
+
+export interface ModelFiles {
+  readonly name: string;
+  readonly onnxPath: string;
+  readonly metadataPath: string;
+  readonly meta: ModelMetadata;
+  /** Where the file came from: public/models, --dense / BENCH_DENSE_MODEL. */
+  readonly source: string;
+}
+
+function loadModel(onnxPath: string, source: string): ModelFiles {
+  const metadataPath = onnxPath.replace(/\.onnx$/, '.json');
+  const meta = parseModelMetadataText(readFileSync(metadataPath, 'utf8'));
+  return { name: meta.name, onnxPath, metadataPath, meta, source };
+}
+
+export function moneModel(): ModelFiles {
+  return loadModel(join(ROOT, 'public', 'models', 'mone-vivit-s.onnx'), 'public/models');
+}
+
+/**
+ * The dense baseline: public/models/vivit-dense-s.onnx once it is exported there, else the path
+ * given with --dense=PATH or BENCH_DENSE_MODEL (e.g. a development export in /tmp). Null when none.
+ */
+export function denseModel(flag: string | undefined): ModelFiles | null {
+  const shipped = join(ROOT, 'public', 'models', 'vivit-dense-s.onnx');
+  if (existsSync(shipped)) return loadModel(shipped, 'public/models');
+  const given = flag ?? process.env.BENCH_DENSE_MODEL;
+  if (given === undefined || given === '') return null;
+  const path = resolve(given.endsWith('.onnx') ? given : join(given, 'vivit-dense-s.onnx'));
+  if (!existsSync(path)) throw new Error(`dense model not found: ${path}`);
+  return loadModel(path, given === flag ? '--dense' : 'BENCH_DENSE_MODEL');
+}
+
+/** One thing a latency is measured for: a MoNE budget, or the dense model. */
+export interface Config {
+  /** 'ec=0.5' or 'dense'. */
+  readonly id: string;
+  readonly model: 'mone' | 'dense';
+  /** null for the dense model. */
+  readonly ec: number | null;
+  readonly counts: readonly number[];
+  readonly gmacs: number;
+  /** gmacs / gmacs at e_c = 1 (MoNE). */
+  readonly gmacsRatio: number;
+}
+
+export function ecId(ec: number): string {
+  return `ec=${ec}`;
+}
+
+/** MoNE budgets (CORE_ECS ∪ budget.levels, ascending), then the dense model if there is one. */
+export function configsFor(mone: ModelMetadata, dense: ModelMetadata | null): Config[] {
+  const { per_step } = mone.tokens;
+  const experts = mone.experts.count;
+  const full = gmacsForCounts(mone, countsForBudget(1, per_step, experts));
+  const ecs = [...new Set([...CORE_ECS, ...mone.budget.levels])].sort((a, b) => a - b);
+  const configs: Config[] = ecs.map((ec) => {
+    const counts = countsForBudget(ec, per_step, experts);
+    const gmacs = gmacsForCounts(mone, counts);
+    return { id: ecId(ec), model: 'mone', ec, counts, gmacs, gmacsRatio: gmacs / full };
+  });
+  if (dense !== null) {
+    // The dense graph ignores expert_counts; every token runs at full width.
+    const counts = countsForBudget(1, dense.tokens.per_step, dense.experts.count);
+    const gmacs = gmacsForCounts(dense, counts);
+    configs.push({
+      id: 'dense',
+      model: 'dense',
+      ec: null,
+      counts,
+      gmacs,
+      gmacsRatio: gmacs / full,
+    });
+  }
+  return configs;
+}
+
+export interface LatencyRow {
+  readonly id: string;
+  readonly model: 'mone' | 'dense';
+  readonly ec: number | null;
+  readonly counts: readonly number[];
+  readonly gmacs: number;
+  readonly gmacsRatio: number;
+  readonly n: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly minMs: number;
+  /** 10th percentile: on a machine shared with other jobs, the low quantiles are the runs
+   * that were not preempted; their ratio is the contention-robust companion of the median's. */
+  readonly p10Ms: number;
+  readonly p10Ratio: number;
+  /** Process CPU time per run (onnxruntime-node only), and its ratio vs e_c = 1. */
+  readonly cpuMedianMs: number | null;
+  readonly cpuRatio: number | null;
+  /** median / median at e_c = 1 of the same backend (same process, interleaved). */
+  readonly latencyRatio: number;
+  /** latencyRatio / gmacsRatio: 1 = latency tracks FLOPs exactly; target ≤ 1.2. */
+  readonly ratioOverGmacs: number;
+}
+
+export interface Series {
+  /** 'node-1t', 'node-2t', 'wasm-1t', 'wasm-2t', 'webgpu-sw'. */
+  readonly backend: string;
+  readonly label: string;
+  readonly notes: readonly string[];
+  readonly rows: readonly LatencyRow[];
+}
+
+/** Latency rows from raw samples (ms) per config id; ratios against the e_c = 1 median. */
+export function summarize(
+  configs: readonly Config[],
+  samples: Map<string, number[]>,
+  cpuSamples?: Map<string, number[]>,
+): LatencyRow[] {
+  const base = samples.get(ecId(1));
+  const baseMedian = base !== undefined && base.length > 0 ? percentile(base, 50) : Number.NaN;
+  const baseP10 = base !== undefined && base.length > 0 ? percentile(base, 10) : Number.NaN;
+  const cpuBase = cpuSamples?.get(ecId(1));
+  const cpuBaseMedian = cpuBase !== undefined ? percentile(cpuBase, 50) : Number.NaN;
+  const rows: LatencyRow[] = [];
+  for (const c of configs) {
+    const values = samples.get(c.id);
+    if (values === undefined || values.length === 0) continue;
+    const medianMs = percentile(values, 50);
+    const latencyRatio = medianMs / baseMedian;
+    const p10Ms = percentile(values, 10);
+    const cpu = cpuSamples?.get(c.id);
+    const cpuMedianMs = cpu !== undefined && cpu.length > 0 ? percentile(cpu, 50) : null;
+    rows.push({
+      id: c.id,
+      model: c.model,
+      ec: c.ec,
+      counts: c.counts,
+      gmacs: c.gmacs,
+      gmacsRatio: c.gmacsRatio,
+      n: values.length,
+      medianMs,
+      p95Ms: percentile(values, 95),
+      minMs: Math.min(...values),
+      p10Ms,
+      p10Ratio: p10Ms / baseP10,
+      cpuMedianMs,
+      cpuRatio: cpuMedianMs === null ? null : cpuMedianMs / cpuBaseMedian,
+      latencyRatio,
+      ratioOverGmacs: latencyRatio / c.gmacsRatio,
+    });
+  }
+  return rows;
+}
+
+/** Rotates `items` by `k` (round-robin order that changes every round, so no budget is always first). */
+export function rotate<T>(items: readonly T[], k: number): T[] {
+  const n = items.length;
+  if (n === 0) return [];
+  const s = ((k % n) + n) % n;
+  return [...items.slice(s), ...items.slice(0, s)];
+}
+
+/** The golden clip (THWC uint8 RGB) as the model's normalised [1, T, 3, H, W] input. */
+export function goldenInput(meta: ModelMetadata): Float32Array {
+  const { frames, height, width, mean, std, pixel_scale } = meta.video;
+  const file = join(ROOT, 'public', 'models', 'golden', 'mone-vivit-s-clip0.u8');
+  const rgb = readFileSync(file);
+  const out = new Float32Array(frames * 3 * height * width);
+  const plane = height * width;
+  for (let t = 0; t < frames; t++) {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < 3; c++) {
+        const byte = rgb[(t * plane + p) * 3 + c]!;
+        out[(t * 3 + c) * plane + p] = (byte * pixel_scale - mean[c]!) / std[c]!;
+      }
+    }
+  }
+  return out;
+}
+
+export function machineInfo() {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? 'unknown',
+    node: process.version,
+    loadavgAtStart: loadavg(),
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}

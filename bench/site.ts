@@ -1,0 +1,81 @@
+/**
+ * The site the browser phases load: the app (index.html) plus bench.html, built with the repo's
+ * vite.config.ts into bench-results/site (never dist/, which the e2e suite builds and serves),
+ * and served by `vite preview` on bench-only ports — cross-origin isolated (COOP/COEP, WASM
+ * threads) or not (what a host without the headers gives: 1 WASM thread).
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { PreviewServer } from 'vite';
+import { build, preview } from 'vite';
+import type { ModelFiles } from './common';
+import { log, RESULTS_DIR, ROOT } from './common';
+
+export const SITE_DIR = join(RESULTS_DIR, 'site');
+
+export async function buildSite(dense: ModelFiles | null): Promise<string> {
+  log(`building the app + bench.html into ${SITE_DIR.replace(`${ROOT}/`, '')}`);
+  // The module runner that runs this bench started a Vite dev server, which set NODE_ENV to
+  // 'development'; a build inherits it and would bundle React's development build (jsxDEV,
+  // console.createTask per element: several times slower rendering). Build as `npm run build` does.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: {
+        outDir: SITE_DIR,
+        emptyOutDir: true,
+        rolldownOptions: {
+          input: {
+            main: join(ROOT, 'index.html'),
+            bench: join(ROOT, 'bench.html'),
+          },
+        },
+      },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  // A development export of the dense model (not yet in public/models) is served beside the
+  // shipped one.
+  if (dense !== null && dense.source !== 'public/models') {
+    for (const file of [dense.onnxPath, dense.metadataPath]) {
+      copyFileSync(file, join(SITE_DIR, 'models', basename(file)));
+    }
+  }
+  if (!existsSync(join(SITE_DIR, 'bench.html'))) throw new Error('bench.html was not built');
+  return SITE_DIR;
+}
+
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export interface Served {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** `vite preview` of the built site; port 4190 (isolated) / 4191 (not), or the next free one. */
+export async function serve(site: string, isolated: boolean): Promise<Served> {
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    build: { outDir: site },
+    preview: {
+      host: '127.0.0.1',
+      port: isolated ? 4190 : 4191,
+      strictPort: false,
+      headers: isolated ? ISOLATION : {},
+    },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (url === undefined) throw new Error('vite preview did not report a URL');
+  return { url: url.replace(/\/$/, ''), close: () => server.close() };
+}

@@ -1,0 +1,216 @@
+/**
+ * Scenarios 4–6 — the compute budget.
+ *  4. Moving the slider (keyboard and pointer-free `fill`) through six levels: for each, the
+ *     heatmap's per-expert counts equal the budget math's counts (src/inference/budget.ts) and the
+ *     GMACs update; the model is never reloaded (one session, one download, the .onnx fetched once
+ *     in the whole network log, pages and workers included, no navigation). Both projects.
+ *  5. "Explore budgets": the sweep chart gets one point per metadata budget level. Both projects
+ *     (WebGPU runs each level once: ~30 s on the software adapter).
+ *  6. Auto budget: with a target latency between the measured latency at e_c = 1 and at the
+ *     minimum, e_c moves down from 1 and the measured latency gets closer to the target. WASM only
+ *     (on the software WebGPU adapter every run takes seconds).
+ */
+import type { Page } from '@playwright/test';
+import { gmacsForCounts } from '../src/inference/macs';
+import { expect, test } from './fixtures';
+import {
+  clipTimeout,
+  countsFor,
+  countsOf,
+  isModelUrl,
+  logRequests,
+  median,
+  meta,
+  openApp,
+  readyTimeout,
+  runLog,
+  screenshot,
+  startRunLog,
+  waitForMoreRuns,
+  type RunRecord,
+} from './helpers';
+
+const ecText = (ec: number) => ec.toFixed(2);
+
+test('budget without reload: six slider levels, counts and GMACs follow, model loaded once', async ({
+  page,
+  appPath,
+  backend,
+}) => {
+  test.setTimeout(readyTimeout(backend) + 6 * 2 * clipTimeout(backend) + 30_000);
+  const requests = logRequests(page.context());
+  await openApp(page, appPath, backend);
+  await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+  // Survives only if the page is never reloaded.
+  await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+
+  const slider = page.getByTestId('budget-slider');
+  const gmacs = page.getByTestId('gmacs');
+  const { min_ec, max_ec } = meta.budget;
+  const steps: { how: string; ec: number; act: () => Promise<void> }[] = [
+    { how: 'Home key', ec: min_ec, act: () => slider.press('Home') },
+    { how: 'ArrowRight key', ec: min_ec + 0.05, act: () => slider.press('ArrowRight') },
+    { how: 'fill 0.4', ec: 0.4, act: () => slider.fill('0.4') },
+    { how: 'fill 0.7', ec: 0.7, act: () => slider.fill('0.7') },
+    { how: 'End key', ec: max_ec, act: () => slider.press('End') },
+    { how: 'ArrowLeft key', ec: max_ec - 0.05, act: () => slider.press('ArrowLeft') },
+  ];
+  await slider.focus();
+  const shownGmacs: string[] = [];
+  for (const { how, ec, act } of steps) {
+    await act();
+    const counts = countsFor(ec);
+    await expect(page.getByTestId('ec-value'), how).toHaveText(ecText(ec));
+    expect(Number(await slider.inputValue()), how).toBeCloseTo(ec, 9);
+    // The cost readout follows the slider at once (before any run).
+    await expect
+      .poll(async () => Number(await gmacs.getAttribute('data-value')), { message: how })
+      .toBeCloseTo(gmacsForCounts(meta, counts), 9);
+    await expect(slider).toHaveAttribute('aria-valuetext', /% compute, [\d.]+ GMACs/);
+    const text = (await gmacs.textContent()) ?? '';
+    expect(shownGmacs, `${how}: the GMACs text changed`).not.toContain(text);
+    shownGmacs.push(text);
+    // The next clip runs with the new budget: the heatmap shows the budget rule's counts.
+    await expect
+      .poll(() => countsOf(page), { timeout: 2 * clipTimeout(backend), message: how })
+      .toEqual(counts);
+    await expect(page.getByTestId('heatmap')).toHaveAttribute('data-ec', String(ec));
+    // The stacked bar under the slider shows the same tokens per expert.
+    await expect(page.getByTestId('counts-bar')).toHaveAttribute(
+      'data-counts',
+      JSON.stringify(counts),
+    );
+    if (ec === min_ec) await screenshot(page, `budget-min-${backend}`);
+  }
+  await screenshot(page, `budget-${ecText(max_ec - 0.05)}-${backend}`);
+  console.log(`[budget ${backend}] GMACs shown: ${shownGmacs.join(' → ')}`);
+
+  // Never reloaded: one session, one download, one fetch of the .onnx, the same document.
+  await expect(page.getByTestId('sessions-created')).toHaveText('1');
+  await expect(page.getByTestId('model-downloads')).toHaveText('1');
+  const modelFetches = requests.filter(isModelUrl);
+  expect(modelFetches, 'the model file is fetched exactly once').toHaveLength(1);
+  expect(await page.evaluate(() => '__sameDocument' in window)).toBe(true);
+  expect(page.url()).toContain(`ec=${max_ec - 0.05}`);
+  await expect(page.getByTestId('status')).toHaveText('Ready');
+  await expect(page.getByTestId('backend')).toHaveText(backend);
+});
+
+test('explore budgets: the sweep chart gets one point per budget level', async ({
+  page,
+  appPath,
+  backend,
+}) => {
+  // WASM: 3 runs per level; WebGPU: 1 (2.5 s each here).
+  test.setTimeout(readyTimeout(backend) + meta.budget.levels.length * clipTimeout(backend));
+  await openApp(page, appPath, backend);
+  await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+  const chart = page.getByTestId('sweep-chart');
+  await expect(chart).toHaveAttribute('data-points', '0');
+
+  const button = page.getByTestId('explore-budgets');
+  await expect(button).toBeEnabled();
+  await button.click();
+  await expect(chart).toHaveAttribute('data-status', /running|done/);
+  await expect(chart).toHaveAttribute('data-status', 'done', {
+    timeout: meta.budget.levels.length * clipTimeout(backend),
+  });
+  await expect(chart).toHaveAttribute('data-points', String(meta.budget.levels.length));
+
+  // The data table under the chart: one row per level, GMACs rising with e_c.
+  await chart.locator('summary').click();
+  const rows = chart.locator('tbody tr');
+  await expect(rows).toHaveCount(meta.budget.levels.length);
+  const table = await rows.evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+  );
+  expect(table.map((r) => Number(r[0]))).toEqual(meta.budget.levels);
+  const tableGmacs = table.map((r) => Number(r[1]));
+  expect(tableGmacs).toEqual([...tableGmacs].sort((a, b) => a - b));
+  for (const r of table) expect(Number(r[2]), `median ms at e_c=${r[0]}`).toBeGreaterThan(0);
+  await expect(chart.locator('svg .recharts-line').first()).toBeVisible();
+  console.log(
+    `[sweep ${backend}] e_c → median ms: ${table.map((r) => `${r[0]}:${r[2]}`).join(' ')}`,
+  );
+  await screenshot(page, `sweep-${backend}`);
+  await expect(page.getByTestId('sessions-created')).toHaveText('1');
+  await expect(page.getByTestId('backend')).toHaveText(backend);
+});
+
+/** Median model-run latency of the next `n` clips that ran at `ec` (recorded in the page). */
+async function latencyAt(page: Page, ec: number, n: number): Promise<number> {
+  const from = (await runLog(page)).length;
+  let at: RunRecord[] = [];
+  await expect
+    .poll(
+      async () => {
+        at = (await runLog(page)).slice(from).filter((r) => Math.abs(r.ec - ec) < 1e-9);
+        return at.length;
+      },
+      { timeout: n * 2_000, intervals: [250], message: `${n} clips at e_c=${ec}` },
+    )
+    .toBeGreaterThanOrEqual(n);
+  return median(at.map((r) => r.ms));
+}
+
+test(
+  'auto budget: e_c moves and the measured latency approaches the target',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    test.setTimeout(150_000);
+    await openApp(page, appPath, backend);
+    await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+    await startRunLog(page);
+    const slider = page.getByTestId('budget-slider');
+    const ecValue = page.getByTestId('ec-value');
+    const { min_ec, max_ec } = meta.budget;
+
+    // Measured latency at both ends of the range (medians: single runs are noisy here).
+    await slider.fill(String(min_ec));
+    await waitForMoreRuns(page, 3, 10_000); // let the change take effect
+    const atMin = await latencyAt(page, min_ec, 20);
+    await slider.fill(String(max_ec));
+    await waitForMoreRuns(page, 3, 10_000);
+    const atMax = await latencyAt(page, max_ec, 20);
+    console.log(
+      `[auto] median model run: ${atMin.toFixed(1)} ms at e_c=${min_ec}, ${atMax.toFixed(1)} ms at e_c=${max_ec}`,
+    );
+    expect(atMax, 'the full budget must be measurably slower than the minimum').toBeGreaterThan(
+      atMin * 1.3,
+    );
+    const target = Math.round((atMin + atMax) / 2);
+
+    // Start at e_c = 1 (above the target), set the target, switch auto on.
+    await expect(ecValue).toHaveText(ecText(max_ec));
+    await page.getByTestId('target-latency').fill(String(target));
+    const startLog = (await runLog(page)).length;
+    await page.getByTestId('auto-budget-toggle').check();
+    await expect(page.locator('.budget .pill')).toHaveText('auto');
+
+    // Direction: e_c moves down from 1 (visible on the slider).
+    await expect
+      .poll(async () => Number(await ecValue.textContent()), { timeout: 20_000 })
+      .toBeLessThan(max_ec);
+    // Let the controller work for ~60 clips, then compare the latency the page measures now
+    // (median of the last 20 clips, whatever e_c they ran at) with the start.
+    await waitForMoreRuns(page, 60, 40_000);
+    const log = (await runLog(page)).slice(startLog);
+    const end = median(log.slice(-20).map((r) => r.ms));
+    const finalEc = Number(await ecValue.textContent());
+    const trajectory = log
+      .map((r) => r.sliderEc)
+      .filter((ec, i, all) => i === 0 || ec !== all[i - 1])
+      .join(' → ');
+    console.log(
+      `[auto] target ${target} ms: e_c ${trajectory}; median latency ${atMax.toFixed(1)} ms at e_c=1 → ${end.toFixed(1)} ms over the last 20 clips`,
+    );
+    await screenshot(page, `auto-budget-${backend}`);
+    expect(finalEc).toBeLessThan(max_ec);
+    expect(finalEc).toBeGreaterThanOrEqual(min_ec);
+    expect(Math.abs(end - target), 'distance to the target shrank').toBeLessThan(
+      Math.abs(atMax - target),
+    );
+    await expect(page.getByTestId('auto-budget-toggle')).toBeChecked();
+    await expect(page.getByTestId('backend')).toHaveText(backend);
+  },
+);

@@ -1,0 +1,301 @@
+/**
+ * Shared steps for the app specs: open the app and wait for "Ready" on the project's backend,
+ * read what the page shows (top-1, heatmap counts, runs), log every request, record one entry per
+ * classified clip, and save screenshots into e2e-artifacts/.
+ *
+ * Everything here reads the page the way a user sees it (the `data-testid` hooks of issue 6);
+ * nothing reaches into the app's store.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, CDPSession, Page, TestInfo } from '@playwright/test';
+import { countsForBudget } from '../src/inference/budget';
+import type { ModelMetadata } from '../src/inference/metadata';
+import type { Backend } from './fixtures';
+import { expect, test } from './fixtures';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const publicPath = (rel: string) =>
+  fileURLToPath(new URL(`../public/${rel}`, import.meta.url));
+
+export interface Sample {
+  file: string;
+  label: string;
+}
+
+const readJson = (rel: string): unknown => JSON.parse(readFileSync(publicPath(rel), 'utf8'));
+export const meta = readJson('models/mone-vivit-s.json') as ModelMetadata;
+export const samples = (readJson('samples/index.json') as { samples: Sample[] }).samples;
+export const MODEL_FILE = meta.model_file;
+
+export const countsFor = (ec: number) =>
+  countsForBudget(ec, meta.tokens.per_step, meta.experts.count);
+
+/**
+ * Model download + warm-up of every budget level. WASM: a few seconds. WebGPU here is SwiftShader
+ * (software): ~2.5 s per run, ~40 s to warm up the 11 levels, more while training shares the CPU.
+ */
+export const readyTimeout = (backend: Backend) => (backend === 'webgpu' ? 150_000 : 60_000);
+/** One classified clip, worst case (WebGPU's software adapter). */
+export const clipTimeout = (backend: Backend) => (backend === 'webgpu' ? 30_000 : 10_000);
+
+export const screenshotPath = (name: string) => `e2e-artifacts/${name}.png`;
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+}
+
+/** Page errors and console errors show up in the test output (the app must never fail silently). */
+export function logPageProblems(page: Page, tag = 'page'): void {
+  page.on('pageerror', (err) => console.log(`[${tag} error] ${err.message}`));
+}
+
+/**
+ * WebGPU tests skip only when the browser has no adapter at all (printed); with one, a test that
+ * cannot get WebGPU fails.
+ */
+export async function skipWithoutAdapter(page: Page, backend: Backend): Promise<void> {
+  if (backend !== 'webgpu') return;
+  const hasAdapter = await page.evaluate(async () => {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+  });
+  const reason = 'navigator.gpu.requestAdapter() returned null: no WebGPU adapter in this browser';
+  if (!hasAdapter) console.log(`[${test.info().titlePath.join(' › ')}] skipping: ${reason}`);
+  test.skip(!hasAdapter, reason);
+}
+
+/** Opens the app on the project's backend, waits for "Ready" and asserts the backend it runs on. */
+export async function openApp(page: Page, appPath: string, backend: Backend): Promise<void> {
+  logPageProblems(page);
+  await page.goto(appPath);
+  await skipWithoutAdapter(page, backend);
+  await expect(page.getByTestId('status')).toContainText('Ready', {
+    timeout: readyTimeout(backend),
+  });
+  await expect(page.getByTestId('backend')).toHaveText(backend);
+  expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// what the page shows
+// ---------------------------------------------------------------------------------------------
+export const runsOf = async (page: Page) =>
+  Number((await page.getByTestId('runs').textContent()) ?? 'NaN');
+
+export const countsOf = async (page: Page) =>
+  JSON.parse((await page.getByTestId('heatmap').getAttribute('data-counts')) ?? '[]') as number[];
+
+export const top1Of = (page: Page) => page.getByTestId('top1').getAttribute('data-label');
+
+/** Waits until the page shows at least `n` classified clips in total. */
+export async function waitForRuns(page: Page, n: number, timeout: number): Promise<number> {
+  await expect
+    .poll(() => runsOf(page), {
+      timeout,
+      intervals: [100, 200],
+      message: `waiting for ${n} classified clips`,
+    })
+    .toBeGreaterThanOrEqual(n);
+  return runsOf(page);
+}
+
+/** Waits for `k` more classified clips than the page shows now. */
+export async function waitForMoreRuns(page: Page, k: number, timeout: number): Promise<number> {
+  return waitForRuns(page, (await runsOf(page)) + k, timeout);
+}
+
+/** The patch → expert colouring the heatmap draws (one fill per cell), as one string. */
+export const heatmapFills = (page: Page) =>
+  page
+    .getByTestId('heatmap')
+    .evaluate((el) =>
+      Array.from(el.querySelectorAll('rect'), (r) => r.getAttribute('fill') ?? '').join(','),
+    );
+
+// ---------------------------------------------------------------------------------------------
+// per-clip log, recorded in the page
+// ---------------------------------------------------------------------------------------------
+export interface RunRecord {
+  /** The page's "Clips classified" counter after this clip. */
+  readonly run: number;
+  /** "Last run" latency the page shows (model run, ms). */
+  readonly ms: number;
+  /** e_c the shown clip ran at (heatmap data-ec). */
+  readonly ec: number;
+  /** Slider position at that moment. */
+  readonly sliderEc: number;
+  /** The top-1 class shown after this clip (data-label), null when none is shown. */
+  readonly top1: string | null;
+}
+
+declare global {
+  interface Window {
+    __runLog?: RunRecord[];
+  }
+}
+
+/**
+ * Records one entry per classified clip, from a MutationObserver on the "Clips classified" counter:
+ * React commits the counter, the last-run latency and the heatmap in one update, so each entry
+ * is consistent (polling from the test would miss clips at ~10 per second).
+ */
+export async function startRunLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const byId = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+    const log: RunRecord[] = [];
+    window.__runLog = log;
+    let last = byId('runs')?.textContent;
+    new MutationObserver(() => {
+      const text = byId('runs')?.textContent;
+      if (text === last) return;
+      last = text;
+      log.push({
+        run: Number(text),
+        ms: Number.parseFloat(byId('latency-last')?.textContent ?? ''),
+        ec: Number(byId('heatmap')?.getAttribute('data-ec')),
+        sliderEc: Number((byId('budget-slider') as HTMLInputElement | null)?.value),
+        top1: byId('top1')?.getAttribute('data-label') ?? null,
+      });
+    }).observe(byId('runs')!, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+export const runLog = (page: Page) => page.evaluate(() => window.__runLog ?? []);
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+// ---------------------------------------------------------------------------------------------
+// network
+// ---------------------------------------------------------------------------------------------
+/**
+ * Every request of the context: pages, their dedicated workers (ORT's pthread workers included)
+ * and service workers. Start it before the first navigation.
+ */
+export function logRequests(context: BrowserContext): string[] {
+  const urls: string[] = [];
+  context.on('request', (r) => urls.push(r.url()));
+  return urls;
+}
+
+export const isModelUrl = (url: string) => new URL(url).pathname.endsWith(`/${MODEL_FILE}`);
+
+// ---------------------------------------------------------------------------------------------
+// media fixtures (made at test time; never committed)
+// ---------------------------------------------------------------------------------------------
+const FIXTURES = fileURLToPath(new URL('../test-results/e2e-fixtures/', import.meta.url));
+
+/**
+ * A camera feed for Chromium's fake capture device: two sample clips back to back, scaled into a
+ * 320x240 frame with the clip centred (the model's centre square is exactly the clip), as .y4m.
+ * Returns the absolute path.
+ */
+export function makeCameraY4m(files: readonly string[]): string {
+  mkdirSync(FIXTURES, { recursive: true });
+  const out = `${FIXTURES}camera.y4m`;
+  const inputs = files.flatMap((f) => ['-i', publicPath(`samples/${f}`)]);
+  const streams = files.map((_, i) => `[${i}:v]`).join('');
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-y'],
+    ...inputs,
+    '-filter_complex',
+    `${streams}concat=n=${files.length}:v=1:a=0,scale=240:240,pad=320:240:40:0,format=yuv420p[v]`,
+    ...['-map', '[v]', out],
+  ]);
+  return out;
+}
+
+/** Launch options of this project plus `extra` flags (a separate browser, e.g. a fake camera). */
+export function launchOptionsWith(testInfo: TestInfo, extra: string[], drop: string[] = []) {
+  const launch = testInfo.project.use.launchOptions ?? {};
+  const args = (launch.args ?? []).filter((a) => !drop.includes(a));
+  return { ...launch, args: [...args, ...extra] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// memory via the Chrome DevTools Protocol
+// ---------------------------------------------------------------------------------------------
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+/**
+ * CDP access to the inference worker (the dedicated worker named "mone-inference", not ORT's
+ * "em-pthread" workers). Playwright gives CDP sessions for pages only, so this attaches to the
+ * worker target through the page's session (non-flat) and exchanges raw protocol messages.
+ */
+export class WorkerDevtools {
+  private nextId = 0;
+  private readonly pending = new Map<number, (m: { result?: unknown; error?: unknown }) => void>();
+
+  private readonly cdp: CDPSession;
+  private readonly sessionId: string;
+
+  private constructor(cdp: CDPSession, sessionId: string) {
+    this.cdp = cdp;
+    this.sessionId = sessionId;
+    cdp.on('Target.receivedMessageFromTarget', (ev) => {
+      if (ev.sessionId !== sessionId) return;
+      const message = JSON.parse(ev.message) as { id?: number; result?: unknown; error?: unknown };
+      const resolve = message.id === undefined ? undefined : this.pending.get(message.id);
+      if (resolve === undefined) return;
+      this.pending.delete(message.id!);
+      resolve(message);
+    });
+  }
+
+  static async attach(cdp: CDPSession, title: string): Promise<WorkerDevtools> {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const target = targetInfos.find((t) => t.type === 'worker' && t.title === title);
+    if (target === undefined) throw new Error(`no worker target named ${title}`);
+    const { sessionId } = await cdp.send('Target.attachToTarget', {
+      targetId: target.targetId,
+      flatten: false,
+    });
+    return new WorkerDevtools(cdp, sessionId);
+  }
+
+  send<T>(method: string, params: object = {}, timeoutMs = 15_000): Promise<T> {
+    const id = ++this.nextId;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`worker CDP ${method} timed out`));
+      }, timeoutMs);
+      this.pending.set(id, (m) => {
+        clearTimeout(timer);
+        if (m.error !== undefined) reject(new Error(`${method}: ${JSON.stringify(m.error)}`));
+        else resolve(m.result as T);
+      });
+      this.cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId: this.sessionId,
+          message: JSON.stringify({ id, method, params }),
+        })
+        .catch(reject);
+    });
+  }
+
+  async evaluate<T>(expression: string): Promise<T> {
+    const r = await this.send<{ result: { value: T }; exceptionDetails?: unknown }>(
+      'Runtime.evaluate',
+      { expression, returnByValue: true },
+    );
+    if (r.exceptionDetails !== undefined) throw new Error(JSON.stringify(r.exceptionDetails));
+    return r.result.value;
+  }
+
+  /** Used JS heap after a full garbage collection (what is retained, not garbage). */
+  async heapAfterGc(): Promise<number> {
+    await this.send('HeapProfiler.collectGarbage');
+    return (await this.send<HeapUsage>('Runtime.getHeapUsage')).usedSize;
+  }
+}
