@@ -7,7 +7,7 @@
  * worker's memory (CDP).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -144,15 +144,19 @@ async function instrumentWorker(context: BrowserContext): Promise<void> {
   });
 }
 
-/** The inference worker's WASM memory bytes (null when the prelude is not there). */
+/**
+ * The inference worker's WASM memory bytes (null when the prelude is not there). ORT's pthread
+ * workers sit in Atomics.wait and never answer an evaluate, hence the timeout per worker.
+ */
 async function wasmMemoryBytes(page: Page): Promise<number | null> {
   for (const worker of page.workers()) {
-    const found = await worker
+    const probe = worker
       .evaluate(() => {
         const scope = self as unknown as { name: string; __benchWasmBytes?: () => number };
         return { name: scope.name, bytes: scope.__benchWasmBytes?.() ?? null };
       })
       .catch(() => null);
+    const found = await Promise.race([probe, sleep(2000).then(() => null)]);
     if (found?.name === 'mone-inference') return found.bytes;
   }
   return null;
@@ -161,7 +165,7 @@ async function wasmMemoryBytes(page: Page): Promise<number | null> {
 function makeCameraClip(): { file: string; width: number; height: number; fps: number } {
   const file = join(RESULTS_DIR, 'fake-camera.y4m');
   const source = join(ROOT, 'public', 'samples', 'moving_right-0.mp4');
-  if (!existsSync(file)) {
+  if (!existsSync(file) || statSync(file).mtimeMs < statSync(source).mtimeMs) {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', source, '-pix_fmt', 'yuv420p', file]);
   }
   const probe = execFileSync('ffprobe', [

@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppResult } from './appBench';
@@ -39,6 +40,8 @@ export interface BenchResults {
   machine: ReturnType<typeof machineInfo>;
   models: Record<string, { path: string; source: string; sha256: string; bytes: number }>;
   phases: Record<string, string>;
+  /** 1-minute load average when each phase started and ended (the machine is shared). */
+  load: Record<string, { start: number; end: number }>;
   series: Series[];
   nodeOptions: VariantResult[] | null;
   profiles: ProfileResult[] | null;
@@ -131,6 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     machine: machineInfo(),
     models,
     phases: { ...(previous?.phases ?? {}) },
+    load: { ...(previous?.load ?? {}) },
     series: previous?.series ?? [],
     nodeOptions: previous?.nodeOptions ?? null,
     profiles: previous?.profiles ?? null,
@@ -142,10 +146,16 @@ export async function main(argv: string[]): Promise<number> {
     results.series = [...results.series.filter((s) => !s.backend.startsWith(prefix)), ...fresh];
     results.series.sort((a, b) => a.backend.localeCompare(b.backend));
   };
-  const stamp = (phase: Phase) => (results.phases[phase] = new Date().toISOString());
+  const started: Partial<Record<Phase, number>> = {};
+  const begin = (phase: Phase) => (started[phase] = loadavg()[0]);
+  const stamp = (phase: Phase) => {
+    results.phases[phase] = new Date().toISOString();
+    results.load[phase] = { start: started[phase] ?? Number.NaN, end: loadavg()[0]! };
+  };
   const save = () => writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
 
   if (only.has('node')) {
+    begin('node');
     log('phase node: onnxruntime-node latency, 1 and 2 threads, interleaved');
     const series = await nodeLatency({
       mone,
@@ -160,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     save();
   }
   if (only.has('options')) {
+    begin('options');
     log('phase options: onnxruntime-node session-option variants');
     results.nodeOptions = await nodeOptionExperiments(
       mone,
@@ -171,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
     save();
   }
   if (only.has('profile')) {
+    begin('profile');
     log('phase profile: onnxruntime-node profiling at e_c = 1 and 0.5 (and dense)');
     const profiles: ProfileResult[] = [];
     for (const c of configs) {
@@ -186,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     save();
   }
   if (only.has('candidate')) {
+    begin('candidate');
     if (values.candidate === undefined) throw new Error('phase candidate needs --candidate=PATH');
     log(`phase candidate: ${values.candidate} against the shipped model, 1 and 2 threads`);
     const fresh: CandidateResult[] = [];
@@ -202,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
   if (only.has('browser') || only.has('app')) {
     const site = values['no-build'] ? join(RESULTS_DIR, 'site') : await buildSite(dense);
     if (only.has('browser')) {
+      begin('browser');
       log('phase browser: headless Chromium, WASM 1 thread / all threads, WebGPU (software)');
       const browser = await browserBench({
         site,
@@ -224,6 +238,7 @@ export async function main(argv: string[]): Promise<number> {
       save();
     }
     if (only.has('app')) {
+      begin('app');
       log('phase app: the app end to end on the fake camera at e_c = 0.5');
       results.app = await appBench({
         site,

@@ -161,6 +161,7 @@ export function summaryOf(results: BenchResults, targets: readonly Target[]) {
   return {
     updated: results.updated,
     phases: results.phases,
+    load: results.load ?? {},
     machine: results.machine,
     models: results.models,
     series: results.series.map((s) => ({
