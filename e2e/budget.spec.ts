@@ -6,7 +6,8 @@
  *     the whole network log, pages and workers included, the same document).
  *  5. "Explore budgets" on the same page: the sweep chart gets one point per metadata budget level
  *     (WebGPU runs each level once: seconds per run on the software adapter here).
- *  4 and 5 share one page load (on WebGPU a load is ~40 s of warm-up); both projects.
+ *  4 and 5 share one page load (on WebGPU a load is ~40 s of warm-up), which also checks what
+ *  opening the app shows with no action (a sample classified, heatmap, charts); both projects.
  *  6. Auto budget: with a target latency between the measured latency at e_c = 1 and at the
  *     minimum, e_c moves down from 1 and the measured latency gets closer to the target. WASM only
  *     (on the software WebGPU adapter every run takes seconds).
@@ -43,7 +44,19 @@ test('budget without reload: six slider levels, then explore budgets; the model 
   );
   const requests = logRequests(page.context());
   await openApp(page, appPath, backend);
+
+  // Opening plays a sample and classifies it with no action: prediction, heatmap, charts.
+  await expect(page.getByTestId('source-label')).toContainText('sample');
   await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+  expect(meta.labels).toContain(await page.getByTestId('top1').getAttribute('data-label'));
+  expect(Number(await page.getByTestId('budget-slider').inputValue())).toBe(meta.budget.default_ec);
+  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta.budget.default_ec));
+  await expect(page.getByTestId('heatmap').locator('rect')).toHaveCount(meta.tokens.per_step);
+  for (const chart of ['latency-chart', 'probability-chart', 'pareto-chart', 'sweep-chart']) {
+    await expect(page.getByTestId(chart)).toBeVisible();
+  }
+  await screenshot(page, `app-ready-${backend}`);
+
   // Survives only if the page is never reloaded.
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 

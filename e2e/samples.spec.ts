@@ -1,9 +1,8 @@
 /**
- * Scenario 1 — samples. The app opens on a sample with no action (prediction, heatmap and charts
- * appear by themselves), then every class's bundled sample is played from the picker: the top-1
- * the page shows, after a few clips of smoothing at the default budget, must be that class for
- * at least 9 of the 10 samples. Runs on both projects (WebGPU waits for fewer clips: ~2.5 s each
- * on the software adapter here).
+ * Scenario 1 — samples. Every class's bundled sample is played from the picker: the top-1 the
+ * page shows at the default budget must be that class for at least 9 of the 10 samples. Runs on
+ * both projects (WebGPU reads fewer clips: ~2.5 s each on the software adapter here). Opening on
+ * a sample with no action is checked in budget.spec.ts, which opens the app anyway.
  */
 import { expect, test } from './fixtures';
 import {
@@ -41,7 +40,10 @@ test('every class sample: the shown top-1 is that class (≥ 9 of 10) at the def
   /**
    * A sample is 16 model frames (1.6 s) and loops: 9 clips per loop. The top-1 is read after
    * every clip from the `settle`-th on (the smoother restarts with each source) until `clips`,
-   * and the class shown most often over that stretch counts. WebGPU: ~2.5 s per clip here.
+   * and the class shown most often over that stretch counts. The first clip after a switch is
+   * always the loop's first 0.8 s, where the model is least sure (receding and the rotations);
+   * WASM reads ~1.5 loops. WebGPU (~2.5 s per clip here) lands on a different part of the loop
+   * with each clip and reads clips 3–5, once the smoother holds more than the loop's start.
    */
   // Known gap, not hidden: the shipped model (81.8% test top-1, weakest on the rotation classes)
   // shows 7 of 10 samples correctly in Chromium (static, four translations, approaching,
@@ -51,24 +53,16 @@ test('every class sample: the shown top-1 is that class (≥ 9 of 10) at the def
     true,
     'shipped model shows 7/10 samples correctly; needs the issue 3 accuracy targets',
   );
-  const [settle, clips] = backend === 'webgpu' ? [2, 4] : [4, 14];
+  const [settle, clips] = backend === 'webgpu' ? [3, 5] : [4, 14];
   test.setTimeout(
     readyTimeout(backend) + samples.length * (clips + 2) * clipTimeout(backend) * 0.4,
   );
   await openApp(page, appPath, backend);
 
-  // Opening plays the first sample and classifies it without any action.
   const top1 = page.getByTestId('top1');
   await expect(top1).toBeVisible({ timeout: clipTimeout(backend) });
   const slider = page.getByTestId('budget-slider');
   expect(Number(await slider.inputValue())).toBe(meta.budget.default_ec);
-  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta.budget.default_ec));
-  await expect(page.getByTestId('heatmap').locator('rect')).toHaveCount(meta.tokens.per_step);
-  for (const chart of ['latency-chart', 'probability-chart', 'pareto-chart', 'sweep-chart']) {
-    await expect(page.getByTestId(chart)).toBeVisible();
-  }
-  await expect(page.getByTestId('source-label')).toContainText('sample');
-  await screenshot(page, `app-ready-${backend}`);
 
   const select = page.getByTestId('sample-select');
   // Each option names its class.

@@ -1,7 +1,8 @@
 // `npm run bench`: runs bench/main.ts (TypeScript) in Node through Vite's module runner, so the
-// bench imports the app's own budget/MACs/metadata code from src/inference untranspiled by hand.
+// bench imports the app's own budget/MACs/metadata code from src/inference without a separate build step.
 // Dependencies (onnxruntime-node, playwright-core, vite) load natively. Arguments pass through:
 //   npm run bench -- --help
+// BENCH_ENTRY=/bench/other.ts runs another module's `main(argv)` the same way (one-off analyses).
 import { createServer, createServerModuleRunner } from 'vite';
 
 const server = await createServer({
