@@ -54,7 +54,7 @@ export default defineConfig<BackendOptions>({
   webServer: {
     // e2e always runs against the production build (the dev server's dependency optimiser can
     // reload the page mid-test).
-    command: `npm run build && npx vite preview --port ${PORT} --strictPort --bypass-lock`,
+    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,

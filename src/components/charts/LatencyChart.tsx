@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -12,12 +12,27 @@ import {
 import { useAppState } from '../../app/context';
 import { latencySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
+import { CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /** Model run time and end-to-end time (capture → result) per clip. */
 export function LatencyChart() {
-  const history = useAppState((s) => s.results.history);
+  const history = useThrottled(
+    useAppState((s) => s.results.history),
+    CHART_REFRESH_MS,
+  );
   const target = useAppState((s) => (s.budget.auto.enabled ? s.budget.auto.targetMs : null));
   const data = useMemo(() => latencySeries(history), [history]);
+  return <LatencyPlot data={data} target={target} />;
+}
+
+/** Memoised so that only a throttled history change redraws the chart, not every result. */
+const LatencyPlot = memo(function LatencyPlot({
+  data,
+  target,
+}: {
+  data: ReturnType<typeof latencySeries>;
+  target: number | null;
+}) {
   return (
     <ChartPanel title="Latency per clip (ms)" testId="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -57,4 +72,4 @@ export function LatencyChart() {
       </ResponsiveContainer>
     </ChartPanel>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -12,6 +12,7 @@ import {
 import { useAppState } from '../../app/context';
 import { prettyLabel, probabilitySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
+import { CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /** Tableau 10: distinct, reasonably colour-blind-friendly categorical colours for 10 classes. */
 const CLASS_COLOURS = [
@@ -29,9 +30,25 @@ const CLASS_COLOURS = [
 
 /** Smoothed probability of every class over the recent clips. */
 export function ProbabilityChart() {
-  const history = useAppState((s) => s.results.history);
+  const history = useThrottled(
+    useAppState((s) => s.results.history),
+    CHART_REFRESH_MS,
+  );
   const labels = useAppState((s) => s.engine.metadata?.labels);
   const data = useMemo(() => probabilitySeries(history, labels ?? []), [history, labels]);
+  return <ProbabilityPlot data={data} labels={labels ?? NO_LABELS} />;
+}
+
+const NO_LABELS: readonly string[] = [];
+
+/** Memoised so that only a throttled history change redraws the chart, not every result. */
+const ProbabilityPlot = memo(function ProbabilityPlot({
+  data,
+  labels,
+}: {
+  data: ReturnType<typeof probabilitySeries>;
+  labels: readonly string[];
+}) {
   return (
     <ChartPanel title="Class probabilities over time" testId="probability-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -41,7 +58,7 @@ export function ProbabilityChart() {
           <YAxis domain={[0, 1]} tick={{ fontSize: 11 }} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 11 }} />
-          {(labels ?? []).map((label, i) => (
+          {labels.map((label, i) => (
             <Line
               key={label}
               type="monotone"
@@ -56,4 +73,4 @@ export function ProbabilityChart() {
       </ResponsiveContainer>
     </ChartPanel>
   );
-}
+});
