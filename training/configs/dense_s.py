@@ -16,9 +16,10 @@ CONFIG = dict(
         patch_size=8,
         tubelet_size=2,
     ),
-    stages=[dict(name="dense", mode="dense", steps=2600, lr=1e-3, warmup=100)],
+    stages=[dict(name="dense", mode="dense", steps=9000, lr=1e-3, warmup=200)],
     batch_size=32,
     train_clips=20000,
-    eval_every=500,
-    keep_steps=(1200,),  # configs/mone_s.py starts from here
+    eval_every=1000,
+    keep_steps=(3000,),  # configs/mone_s.py starts from here
+    precision="bf16",  # ~3x faster steps on this CPU (AVX512-BF16); weights and evaluation stay fp32
 )

@@ -33,10 +33,11 @@ CONFIG = dict(
     # shipped model and the baseline see the same 2600 steps of data. Measured: a nested pre-training
     # stage (one random width per step) was still at chance after 375 steps and MoNE from scratch
     # after 275 (runs/mone_s_nested_attempt, runs/mone_s_scratch_attempt), while dense learned by 150.
-    init_from="runs/dense_s/step-1200.pt",
+    init_from="runs/dense_s/step-3000.pt",
     # e_c drawn per step from {0.15, 0.25, ..., 0.95} (paper Sec. 4)
-    stages=[dict(name="mone", mode="mone", steps=1400, lr=5e-4, warmup=50)],
+    stages=[dict(name="mone", mode="mone", steps=6000, lr=5e-4, warmup=100)],
     batch_size=32,
     train_clips=20000,
-    eval_every=500,
+    eval_every=1000,
+    precision="bf16",  # ~3x faster steps on this CPU (AVX512-BF16); weights and evaluation stay fp32
 )

@@ -52,6 +52,14 @@ class TrainConfig:
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
     keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
+    # Matmul precision of the training forward/backward (weights, optimiser and evaluation stay fp32).
+    # bf16 autocast runs a training step ~3x faster on CPUs with AVX512-BF16 (measured on this
+    # machine's EPYC: 0.21 s vs 0.64 s per dense batch of 32) and on recent GPUs.
+    precision: str = "fp32"
+
+    def __post_init__(self):
+        if self.precision not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be fp32|bf16, got {self.precision!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:

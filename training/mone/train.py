@@ -219,8 +219,9 @@ def train(
         )
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, i)
-        logits, _ = ddp_model(to_input(video), counts)
-        loss = F.cross_entropy(logits, label, label_smoothing=cfg.label_smoothing)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
+            logits, _ = ddp_model(to_input(video), counts)
+        loss = F.cross_entropy(logits.float(), label, label_smoothing=cfg.label_smoothing)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -296,7 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", required=True, help="config name in training/configs/ or a .py path")
     ap.add_argument("--run-dir", help="default: training/runs/<config name>")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
-    ap.add_argument("--max-steps", type=int, help="stop early (smoke runs)")
+    ap.add_argument("--max-steps", type=int, help="stop early (smoke runs, or a stage to start from)")
+    ap.add_argument(
+        "--threads", type=int, help="torch threads for this process only (two runs side by side: 1 each)"
+    )
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     try:
@@ -305,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     run_dir = Path(args.run_dir) if args.run_dir else TRAINING_ROOT / "runs" / cfg.name
+    if args.threads:
+        torch.set_num_threads(args.threads)  # not part of the config: resuming may use other threads
     train(cfg, run_dir, Path(args.cache_dir), progress=not args.no_progress, max_steps=args.max_steps)
     return 0
 

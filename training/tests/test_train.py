@@ -102,6 +102,11 @@ def test_invalid_stage_values_raise():
         Stage(name="x", mode="mone", steps=-1)
 
 
+def test_invalid_precision_raises(tiny_dict):
+    with pytest.raises(ValueError, match="precision"):
+        TrainConfig.from_dict({**tiny_dict, "precision": "fp16"})
+
+
 def test_load_config_missing_names_available():
     with pytest.raises(FileNotFoundError) as exc:
         load_config("nope")
@@ -282,6 +287,22 @@ def test_resume_uses_the_checkpoint_weights(reference_run, cache_dir, tmp_path):
     train(cfg, run_dir, cache_dir, progress=False)
     a, b = weights(run_dir / "final.pt"), weights(ref_dir / "final.pt")
     assert not torch.allclose(a["head.bias"], b["head.bias"], atol=0.1)
+
+
+def test_bf16_precision_trains_in_bf16_and_keeps_fp32_weights(reference_run, cache_dir, tmp_path):
+    """precision="bf16" really changes the arithmetic (other weights than the fp32 run after the
+    same steps) while weights, optimiser state and checkpoints stay fp32 and close to fp32 training."""
+    cfg, _, _ = reference_run
+    fp32_dir, bf16_dir = tmp_path / "fp32", tmp_path / "bf16"
+    train(cfg, fp32_dir, cache_dir, progress=False, max_steps=4)
+    bf16 = TrainConfig.from_dict({**cfg.to_dict(), "precision": "bf16"})
+    train(bf16, bf16_dir, cache_dir, progress=False, max_steps=4)
+    a, b = weights(fp32_dir / "final.pt"), weights(bf16_dir / "final.pt")
+    assert all(v.dtype == torch.float32 for v in b.values())
+    assert any(not torch.equal(a[k], b[k]) for k in a)
+    assert_same_weights(a, b, atol=0.05)
+    for r in read_log(bf16_dir):
+        assert "loss" not in r or math.isfinite(r["loss"])
 
 
 def test_resume_refuses_a_different_config(tiny_dict, reference_run, cache_dir, tmp_path):
