@@ -45,14 +45,6 @@ test('every class sample: the shown top-1 is that class (≥ 9 of 10) at the def
    * WASM reads ~1.5 loops. WebGPU (~2.5 s per clip here) lands on a different part of the loop
    * with each clip and reads clips 3–5, once the smoother holds more than the loop's start.
    */
-  // Known gap, not hidden: the shipped model (81.8% test top-1, weakest on the rotation classes)
-  // shows 7 of 10 samples correctly in Chromium (static, four translations, approaching,
-  // oscillating; misses receding and both rotations). Issue 3's accuracy targets are not met yet;
-  // this test runs again as soon as a better model ships (remove the fixme).
-  test.fixme(
-    true,
-    'shipped model shows 7/10 samples correctly; needs the issue 3 accuracy targets',
-  );
   const [settle, clips] = backend === 'webgpu' ? [3, 5] : [4, 14];
   test.setTimeout(
     readyTimeout(backend) + samples.length * (clips + 2) * clipTimeout(backend) * 0.4,

@@ -1,8 +1,9 @@
 """The shipped MoNE model (MoNE ViViT-FE, D=128) on the generated motion benchmark.
 
-Command:  python -m mone.train --config dense_s && python -m mone.train --config mone_s
-          (or bash training/train_shipped.sh: both, then evaluation and export; resumes after a kill)
-Runtime:  ~40 min on 2 CPU cores (measured: see README "Model").
+Command:  bash training/train_shipped.sh (dense_s to step 3000, then mone_s and the rest of dense_s
+          side by side, then evaluation and export; resumes after a kill)
+Runtime:  ~50 min on 2 CPU cores in bf16 (measured: 11.5 min for dense steps 0-3000 on 2 threads,
+          then 0.36 s per MoNE step on 1 thread; see README "Model").
 Expected: ~see README "Results" for the measured top-1 per budget.
 
 Sizing, for a 2-core CPU and a browser:
@@ -12,7 +13,7 @@ Sizing, for a 2-core CPU and a browser:
   issue allows; keeps attention cheap so projections (what MoNE saves) dominate the FLOPs.
 - D = 128 (experts 16/32/64/128), 4 heads, 4 spatial MoNE blocks, 1 dense temporal block:
   ~1.05 M parameters (4.2 MB fp32), 0.23 GMACs per clip dense.
-- Recipe: dense_s to step 1200, then 1400 MoNE steps with e_c drawn per step from
+- Recipe: dense_s to step 3000, then 6000 MoNE steps with e_c drawn per step from
   {0.15, 0.25, ..., 0.95} (see the comment on init_from). `bash training/train_shipped.sh` runs it all.
 """
 
@@ -29,8 +30,8 @@ CONFIG = dict(
         tubelet_size=2,
     ),
     # Paper Sec. 4 initialises MoNE from a pre-trained nested model. Here MoNE starts from the dense
-    # ViViT baseline (configs/dense_s.py) at step 1200 of its 2600 and trains 1400 MoNE steps, so the
-    # shipped model and the baseline see the same 2600 steps of data. Measured: a nested pre-training
+    # ViViT baseline (configs/dense_s.py) at step 3000 of its 9000 and trains 6000 MoNE steps, so the
+    # shipped model and the baseline see the same 9000 steps of data. Measured: a nested pre-training
     # stage (one random width per step) was still at chance after 375 steps and MoNE from scratch
     # after 275 (runs/mone_s_nested_attempt, runs/mone_s_scratch_attempt), while dense learned by 150.
     init_from="runs/dense_s/step-3000.pt",
