@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { autoBudgetStep, initialAutoBudgetState, snapEc } from './autoBudget';
 
-const params = { targetMs: 10, minEc: 0.15, maxEc: 1, step: 0.05 };
+const params = { targetMs: 10, minEc: 0.15, maxEc: 1, step: 0.05, settleRuns: 3 };
 
 /** Feeds `runs` measurements taken at the current e_c and returns the e_c after them. */
 function drive(ec: number, runs: number[]) {
@@ -70,5 +70,40 @@ describe('autoBudgetStep', () => {
     }
     expect(2 + 30 * ec).toBeGreaterThan(8.5);
     expect(2 + 30 * ec).toBeLessThan(11.5);
+  });
+
+  it('moves at most maxStep per decision', () => {
+    // 0.3 * (10 / 1)^0.6 = 1.19 unlimited; limited to 0.3 + 0.15.
+    expect(drive(0.3, [1, 1, 1])).toBe(0.45);
+    expect(drive(1, [100, 100, 100])).toBe(0.85);
+  });
+
+  it('defaults to the median of five runs per decision', () => {
+    const { settleRuns: _unused, ...defaults } = params;
+    let state = initialAutoBudgetState;
+    let ec = 1;
+    for (let i = 0; i < 4; i++) ({ ec, state } = autoBudgetStep(state, ec, ec, 40, defaults));
+    expect(ec).toBe(1);
+    expect(state.samples).toHaveLength(4);
+    expect(autoBudgetStep(state, ec, ec, 40, defaults).ec).toBeLessThan(1);
+  });
+
+  it('stays near the target on a plant with heavy-tailed noise', () => {
+    // latency = (2 + 30 e_c) ms, and one run in four is 45% faster or 80% slower (seeded).
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const { settleRuns: _unused, ...defaults } = params;
+    let state = initialAutoBudgetState;
+    let ec = 1;
+    const seen: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const r = rand();
+      const noise = r < 0.125 ? 0.55 : r < 0.25 ? 1.8 : 1 + (r - 0.625) * 0.2;
+      ({ ec, state } = autoBudgetStep(state, ec, ec, (2 + 30 * ec) * noise, defaults));
+      if (i >= 60) seen.push(ec);
+    }
+    // target 10 ms -> e_c ~ 0.27; after settling it never wanders back near e_c = 1
+    expect(Math.max(...seen)).toBeLessThanOrEqual(0.5);
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(0.15);
   });
 });

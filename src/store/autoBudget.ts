@@ -5,7 +5,9 @@
  * so e_c * target / measured is the proportional answer), damped by `gain` and applied only after
  * `settleRuns` runs at the current e_c so one noisy run cannot move the budget. The result is
  * clamped to [minEc, maxEc] and snapped to the slider's grid; within the dead band around the
- * target nothing moves, outside it the budget always moves at least one grid step.
+ * target nothing moves, outside it the budget always moves at least one grid step. One decision
+ * moves e_c by at most `maxStep`: WASM run times on a busy machine have heavy tails, and a burst of
+ * fast runs once sent an unlimited step from 0.8 straight back to 1 (seen in the e2e suite).
  */
 import { median } from '../inference/latencyStats';
 
@@ -21,6 +23,8 @@ export interface AutoBudgetParams {
   readonly deadBand?: number;
   /** Runs measured at one e_c before deciding (their median is used). */
   readonly settleRuns?: number;
+  /** Largest change of e_c in one decision. */
+  readonly maxStep?: number;
 }
 
 export interface AutoBudgetState {
@@ -48,7 +52,16 @@ export function autoBudgetStep(
   runMs: number,
   params: AutoBudgetParams,
 ): { ec: number; state: AutoBudgetState } {
-  const { targetMs, minEc, maxEc, step, gain = 0.6, deadBand = 0.1, settleRuns = 3 } = params;
+  const {
+    targetMs,
+    minEc,
+    maxEc,
+    step,
+    gain = 0.6,
+    deadBand = 0.1,
+    settleRuns = 5,
+    maxStep = 0.15,
+  } = params;
   if (!(targetMs > 0) || !(runMs >= 0) || Math.abs(runEc - ec) > 1e-6) return { ec, state };
   const samples = [...state.samples, runMs];
   if (samples.length < settleRuns) return { ec, state: { samples } };
@@ -56,7 +69,8 @@ export function autoBudgetStep(
   const measured = Math.max(median(samples), 1e-3);
   const ratio = targetMs / measured;
   if (Math.abs(ratio - 1) <= deadBand) return { ec, state: initialAutoBudgetState };
-  let next = snapEc(ec * ratio ** gain, minEc, maxEc, step);
+  const proposed = Math.min(ec + maxStep, Math.max(ec - maxStep, ec * ratio ** gain));
+  let next = snapEc(proposed, minEc, maxEc, step);
   // Snapping can round a real correction away; guarantee one grid step in the right direction.
   if (ratio < 1 && next >= ec) next = snapEc(ec - step, minEc, maxEc, step);
   if (ratio > 1 && next <= ec) next = snapEc(ec + step, minEc, maxEc, step);
