@@ -175,9 +175,12 @@ describe('results slice', () => {
     const meta = shippedMetadata();
     store.getState().targetLatencyChanged(10);
     store.getState().autoBudgetToggled(true);
-    for (let i = 0; i < 3; i++) {
+    // the controller decides on the median of five runs at one e_c
+    for (let i = 0; i < 4; i++) {
       store.getState().clipScored(resultFor(meta, 0.5, { runMs: 40 }), 1000 + i);
     }
+    expect(store.getState().budget.ec).toBe(0.5);
+    store.getState().clipScored(resultFor(meta, 0.5, { runMs: 40 }), 1004);
     const { budget } = store.getState();
     expect(budget.ec).toBeLessThan(0.5);
     expect(budget.counts).toEqual(countsForBudget(budget.ec, 64, 4));
