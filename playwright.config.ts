@@ -1,25 +1,15 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 import type { BackendOptions } from './e2e/fixtures';
 
 const PORT = 4173;
 
-// Debian's Chromium; Playwright's own browser downloads are unavailable here.
-// --enable-unsafe-webgpu is the only flag that yields a WebGPU adapter (software, SwiftShader);
-// the background-networking flags stop Chromium's own connections being refused en masse.
+// Debian's Chromium with the flags that work here (e2e/chromium.ts), plus a fake camera.
 const chromium = {
   ...devices['Desktop Chrome'],
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-      '--use-fake-device-for-media-stream',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream'],
   },
 };
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { percentile } from '../src/inference/latencyStats';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browserBench';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { WorkerMemory } from './cdp';
 import type { MainThreadProfile } from './cdp';
 import { measureWorkers, profileMainThread, workerMemory } from './cdp';

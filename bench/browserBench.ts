@@ -12,25 +12,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { BenchInit } from '../src/bench/main';
 import type { Config, ModelFiles, Series } from './common';
 import { log, ROOT, rotate, summarize } from './common';
 import type { WorkerMemory } from './cdp';
 import { workerMemory } from './cdp';
 import { serve } from './site';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** browser-runtime.md: the flags that work here; --enable-unsafe-webgpu gives the adapter. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
 
 export interface BackendInfo {
   readonly backend: string;

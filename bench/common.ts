@@ -100,13 +100,8 @@ export function configsFor(mone: ModelMetadata, dense: ModelMetadata | null): Co
   return configs;
 }
 
-export interface LatencyRow {
-  readonly id: string;
-  readonly model: 'mone' | 'dense';
-  readonly ec: number | null;
-  readonly counts: readonly number[];
-  readonly gmacs: number;
-  readonly gmacsRatio: number;
+/** A Config with its measured latencies. */
+export interface LatencyRow extends Config {
   readonly n: number;
   readonly medianMs: number;
   readonly p95Ms: number;

@@ -5,6 +5,7 @@
  * value it returns is plain data.
  */
 import { createEngineBridge } from '../engine/bridge';
+import { rgbClipBitmaps } from '../engine/rgbClip';
 import type { BridgeEvent, EngineBridge } from '../engine/bridge';
 import type {
   BackendChosen,
@@ -113,21 +114,9 @@ const api: BenchApi = {
   },
   async feed(name, url, frames, height, width) {
     const slot = slotOf(name);
-    const rgb = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const bitmaps = await rgbClipBitmaps(url, frames, height, width);
     slot.bridge.resetClip();
-    const plane = height * width;
-    for (let t = 0; t < frames; t++) {
-      const rgba = new Uint8ClampedArray(plane * 4);
-      for (let p = 0; p < plane; p++) {
-        rgba.set(rgb.subarray((t * plane + p) * 3, (t * plane + p) * 3 + 3), p * 4);
-        rgba[p * 4 + 3] = 255;
-      }
-      const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
-        premultiplyAlpha: 'none',
-        colorSpaceConversion: 'none',
-      });
-      slot.bridge.sendFrame(bitmap, t / 10, performance.now());
-    }
+    bitmaps.forEach((bitmap, t) => slot.bridge.sendFrame(bitmap, t / 10, performance.now()));
   },
   sweep(name, budgets, repeats) {
     const slot = slotOf(name);

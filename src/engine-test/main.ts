@@ -3,6 +3,7 @@
  * `?backend=wasm|webgpu` is forwarded to init. See api.ts for what it exposes.
  */
 import { createEngineBridge } from '../engine/bridge';
+import { rgbClipBitmaps } from '../engine/rgbClip';
 import type { BridgeEvent } from '../engine/bridge';
 import type { BackendPreference, EngineError, LoadProgress } from '../workers/protocol';
 import type { EngineTestApi, InitOutcome, RunOutcome } from './api';
@@ -82,22 +83,9 @@ const api: EngineTestApi = {
     return outcome;
   },
   async feedGolden({ url, frames, height, width, fps }) {
-    const rgb = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const bitmaps = await rgbClipBitmaps(url, frames, height, width);
     bridge.resetClip();
-    const plane = height * width;
-    for (let t = 0; t < frames; t++) {
-      const rgba = new Uint8ClampedArray(plane * 4);
-      for (let p = 0; p < plane; p++) {
-        rgba.set(rgb.subarray((t * plane + p) * 3, (t * plane + p) * 3 + 3), p * 4);
-        rgba[p * 4 + 3] = 255;
-      }
-      // No colour management or premultiplication: the bytes must arrive unchanged.
-      const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
-        premultiplyAlpha: 'none',
-        colorSpaceConversion: 'none',
-      });
-      bridge.sendFrame(bitmap, t / fps, performance.now());
-    }
+    bitmaps.forEach((bitmap, t) => bridge.sendFrame(bitmap, t / fps, performance.now()));
   },
   async run(counts, ec) {
     const id = bridge.run(counts, ec);
