@@ -2,8 +2,9 @@
 
 Command:  bash training/train_shipped.sh (dense_s to step 3000, then mone_s and the rest of dense_s
           side by side, then evaluation and export; resumes after a kill)
-Runtime:  ~50 min on 2 CPU cores in bf16 (measured: 11.5 min for dense steps 0-3000 on 2 threads,
-          then 0.36 s per MoNE step on 1 thread; see README "Model").
+Runtime:  54 min measured on 2 CPU cores in bf16 (dense steps 0-3000 on 2 threads: 17.3 min, partly
+          shared with a CI run, ~11 min alone; then 6000 MoNE steps on 1 thread: 36.3 min;
+          see README "Model").
 Expected: ~see README "Results" for the measured top-1 per budget.
 
 Sizing, for a 2-core CPU and a browser:
