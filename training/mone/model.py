@@ -43,6 +43,13 @@ class ModelConfig:
     temporal_depth: int = 1
     mlp_ratio: int = 4
     num_experts: int = 4
+    # What the router reads [I]: "tokens" = the embedded tokens x, "ln1" = LN(x) with the first
+    # block's own pre-LN (what that block's experts read; no new parameters).
+    router_input: str = "tokens"
+
+    def __post_init__(self) -> None:
+        if self.router_input not in ("tokens", "ln1"):
+            raise ValueError(f"router_input must be 'tokens' or 'ln1', not {self.router_input!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> ModelConfig:
@@ -271,6 +278,8 @@ class MoNEViViT(nn.Module):
 
     def route(self, x: torch.Tensor, counts: list[int], random_router: bool = False, generator=None):
         """x (B', N, D) -> perm (B', N), expert (B', N), probs (B', N, E)."""
+        if self.cfg.router_input == "ln1":
+            x = self.spatial[0].ln1(x)
         probs = self.router(x).softmax(dim=-1)
         scores = probs
         if random_router:  # same capacities, random ranking: the paper's random-router baseline

@@ -9,6 +9,9 @@ in tests/test_export.py). Placement rules from the runtime notes:
 - Routing uses TopK on scores shaped (T', N, 1), so its indices feed ScatterElements directly;
   tokens are gathered with a one-hot permutation matmul (float only; ~1% of the MACs), avoiding int64
   Unsqueeze/Expand, which would run on the CPU.
+- Each weight is stored once; an expert's prefix of it is a Slice with constant bounds, folded by
+  onnxruntime when the session is created (the file is 4.3 MB instead of 7.1 MB for the shipped
+  model, same run time).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class GraphBuilder:
         self.inits: list[onnx.TensorProto] = []
         self._n = 0
         self.scope = "graph"
+        self._shared: dict[tuple[int, str], str] = {}
 
     def name(self, hint: str) -> str:
         self._n += 1
@@ -45,6 +49,37 @@ class GraphBuilder:
         outs = [self.name(op_type.lower()) for _ in range(n_out)]
         self.nodes.append(helper.make_node(op_type, inputs, outs, name=self.name(op_type), **attrs))
         return outs[0] if n_out == 1 else outs
+
+    def shared(self, param: torch.Tensor, hint: str, transpose: bool = False) -> str:
+        """One initializer per parameter, however many experts read it."""
+        key = (id(param), hint)
+        if key not in self._shared:
+            v = t(param)
+            self._shared[key] = self.const(np.ascontiguousarray(v.T) if transpose else v, hint=hint)
+        return self._shared[key]
+
+    def prefix(self, x: str, size: int, axis: int, full: int) -> str:
+        """x[..., :size] along `axis` of a constant (the whole tensor when size == full). Only
+        constant bounds: onnxruntime folds these Slices when the session is created, so the file
+        stores each weight once and the run time is unchanged."""
+        if size == full:
+            return x
+        return self.op(
+            "Slice",
+            [x, self.const([0], np.int64), self.const([size], np.int64), self.const([axis], np.int64)],
+        )
+
+    def nested_linear(self, x: str, lin: torch.nn.Linear, width: int, sliced: str) -> str:
+        """An expert's slice of a NestedLinear on its tokens: sliced="in" reads the first `width`
+        input features (full-width output, full bias), "out" writes the first `width` outputs."""
+        w_t = self.shared(lin.weight, "w", transpose=True)  # (in, out)
+        b = self.shared(lin.bias, "b")
+        if sliced == "in":
+            w_t = self.prefix(w_t, width, 0, lin.in_features)
+        else:
+            w_t = self.prefix(w_t, width, 1, lin.out_features)
+            b = self.prefix(b, width, 0, lin.out_features)
+        return self.op("Add", [self.op("MatMul", [x, w_t]), b])
 
     # -- small layers -----------------------------------------------------------------------
     def linear(self, x: str, w: np.ndarray, b: np.ndarray | None) -> str:
@@ -142,8 +177,9 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
 
         # -- router + Expert Preferred Routing per time step (Algorithm 1) --------------------
         g.scope = "routing"
+        r_in = g.layer_norm(x, model.spatial[0].ln1) if model.cfg.router_input == "ln1" else x
         probs = g.op(
-            "Softmax", [g.linear(x, t(model.router.weight), t(model.router.bias))], axis=-1
+            "Softmax", [g.linear(r_in, t(model.router.weight), t(model.router.bias))], axis=-1
         )  # (T',N,E)
         taken = g.const(np.zeros((ts, n, 1), np.float32), hint="taken")
         expert_f = g.const(np.zeros((ts, n, 1), np.float32), hint="expert")
@@ -184,7 +220,7 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
             if b is None:  # dense graph: whole tensor, full width
                 return g.linear(h, t(lin.weight), t(lin.bias))
             hj = g.op("Slice", [h, *b["tok_feat"], ax12])  # (T', k_j, d_j)
-            return g.linear(hj, t(lin.weight)[:, :w], t(lin.bias))
+            return g.nested_linear(hj, lin, w, sliced="in")
 
         def out_proj(a, lin, j, b, g=g, ax1=ax1, sliced=False):
             # a: all tokens (T', N, full), or this group's tokens already (sliced=True)
@@ -192,7 +228,7 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
             if b is None:
                 return g.linear(a, t(lin.weight), t(lin.bias))
             aj = a if sliced else g.op("Slice", [a, *b["tok"], ax1])  # (T', k_j, full)
-            y = g.linear(aj, t(lin.weight)[:w], t(lin.bias)[:w])
+            y = g.nested_linear(aj, lin, w, sliced="out")
             if w == d:
                 return y
             return g.op("Pad", [y, g.const([0, 0, 0, 0, 0, d - w], np.int64)], mode="constant")

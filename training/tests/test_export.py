@@ -139,6 +139,44 @@ def test_onnx_parity_with_direct_counts(exported, counts):
         assert np.allclose(probs, aux["probs"][0].numpy(), atol=1e-5)
 
 
+def test_weights_are_stored_once(exported):
+    """Experts share one initializer per weight (their prefixes are constant Slices that
+    onnxruntime folds at load): the file holds about one copy of the parameters, not 1.9."""
+    from onnx import numpy_helper
+
+    proto = onnx.load(str(exported["out"] / "tiny-mone.onnx"))
+    floats = sum(numpy_helper.to_array(i).size for i in proto.graph.initializer if i.data_type == 1)
+    params = sum(p.numel() for p in exported["model"].parameters())
+    assert params <= floats < 1.05 * params
+
+
+def test_router_on_ln1_exports_with_parity(exported, tmp_path):
+    """router_input="ln1": the graph normalises with the first block's LN before the router, and
+    still matches PyTorch at every golden budget and in its routing."""
+    tiny = copy.deepcopy(exported["tiny_dict"])
+    tiny["model"]["router_input"] = "ln1"
+    ckpt = tmp_path / "tiny-ln1.pt"
+    model = random_checkpoint(tiny, ckpt, seed=1)
+    res = export(ckpt, tmp_path / "models", "tiny-ln1", do_check=True)
+    assert res["check"]["max_logit_diff"] <= TOLERANCE
+    sess = session(tmp_path / "models" / "tiny-ln1.onnx")
+    frames = golden_frames(tmp_path / "models", "tiny-ln1")
+    _, _, probs = run_onnx(sess, frames, [4, 4, 4, 4])
+    with torch.no_grad():
+        _, aux = model(to_input(frames[None]), [4, 4, 4, 4])
+        tokens_model = copy.deepcopy(model)
+        tokens_model.cfg.router_input = "tokens"
+        _, aux_tokens = tokens_model(to_input(frames[None]), [4, 4, 4, 4])
+    assert np.allclose(probs, aux["probs"][0].numpy(), atol=1e-5)
+    # the setting is live: reading x instead of LN(x) gives other router probabilities
+    assert not np.allclose(probs, aux_tokens["probs"][0].numpy(), atol=1e-3)
+
+
+def golden_frames(out: Path, name: str) -> np.ndarray:
+    clip = json.loads((out / f"{name}.golden.json").read_text())["clips"][0]
+    return np.frombuffer((out / clip["file"]).read_bytes(), np.uint8).reshape(clip["shape"])
+
+
 def test_dense_export_matches_dense_model(exported, tmp_path):
     model = exported["model"]
     res = export(exported["ckpt"], tmp_path, "tiny-dense", dense=True, do_check=True)

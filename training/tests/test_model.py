@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from mone import budget
 from mone.model import (
     DenseBlock,
+    ModelConfig,
     MoNEBlock,
     MoNEViViT,
     NestedLinear,
@@ -430,3 +431,20 @@ def test_gmacs_of_shipped_size_and_monotone():
     ]
     assert values == sorted(values) and values[-1] == dense
     assert values[2] < 0.75 * dense  # e_c = 0.5 really saves compute
+
+
+def test_router_input_setting(tiny_model_cfg):
+    """router_input="ln1" routes on LN(x) with the first block's LN; unknown values are rejected."""
+    with pytest.raises(ValueError, match="router_input"):
+        ModelConfig.from_dict({**tiny_model_cfg.to_dict(), "router_input": "pixels"})
+    torch.manual_seed(0)
+    model = MoNEViViT(ModelConfig.from_dict({**tiny_model_cfg.to_dict(), "router_input": "ln1"})).eval()
+    ln = model.spatial[0].ln1
+    with torch.no_grad():
+        ln.weight.uniform_(0.5, 1.5)  # a non-trivial LN, so "which LN" is tested too
+        x = torch.randn(3, tiny_model_cfg.tokens_per_step, tiny_model_cfg.dim) * 5 + 2
+        _, _, probs = model.route(x, [4, 4, 4, 4])
+        expected = model.router(F.layer_norm(x, (x.shape[-1],), ln.weight, ln.bias)).softmax(-1)
+        on_tokens = model.router(x).softmax(-1)
+    assert torch.allclose(probs, expected, atol=1e-6)
+    assert not torch.allclose(probs, on_tokens, atol=1e-3)
