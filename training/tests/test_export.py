@@ -95,7 +95,9 @@ def test_export_check_passes_parity(exported):
     assert chk["max_logit_diff"] <= 1e-4
     golden = json.loads((out / "tiny-mone.golden.json").read_text())
     assert chk["cases"] == len(golden["clips"]) * len(GOLDEN_BUDGETS)
-    assert chk["ms_ec1"] > 0 and chk["ms_ec05"] > 0
+    for suffix in ("", "_all_threads"):
+        assert chk[f"ms_ec1{suffix}"] > 0 and chk[f"ms_ec05{suffix}"] > 0
+        assert chk[f"latency_ratio_05{suffix}"] == chk[f"ms_ec05{suffix}"] / chk[f"ms_ec1{suffix}"]
 
 
 def test_golden_file_matches_pytorch(exported):
