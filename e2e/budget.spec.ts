@@ -177,14 +177,22 @@ test(
       await latenciesAt(page, ec, 20);
     }
     // Measured latency at both ends of the range: medians over alternating blocks, so a slow
-    // spell of the machine does not land on one end only.
-    const ends = { [min_ec]: [] as number[], [max_ec]: [] as number[] };
-    for (const ec of [min_ec, max_ec, min_ec, max_ec, min_ec, max_ec]) {
-      await slider.fill(String(ec));
-      ends[ec]!.push(...(await latenciesAt(page, ec, 12)));
+    // spell of the machine does not land on one end only. A machine busy with other work squeezes
+    // the range (everything waits for the cores: 31 vs 38 ms in one CI run, 17 vs 25 ms quiet), so
+    // the ends are measured up to three times before the range is declared too narrow.
+    const measureEnds = async () => {
+      const ends = { [min_ec]: [] as number[], [max_ec]: [] as number[] };
+      for (const ec of [min_ec, max_ec, min_ec, max_ec, min_ec, max_ec]) {
+        await slider.fill(String(ec));
+        ends[ec]!.push(...(await latenciesAt(page, ec, 12)));
+      }
+      return { atMin: median(ends[min_ec]!), atMax: median(ends[max_ec]!) };
+    };
+    let { atMin, atMax } = await measureEnds();
+    for (let attempt = 2; attempt <= 3 && atMax <= atMin * 1.3; attempt++) {
+      console.log(`[auto] range too narrow (${atMin.toFixed(1)} / ${atMax.toFixed(1)} ms): again`);
+      ({ atMin, atMax } = await measureEnds());
     }
-    const atMin = median(ends[min_ec]!);
-    const atMax = median(ends[max_ec]!);
     console.log(
       `[auto] median model run: ${atMin.toFixed(1)} ms at e_c=${min_ec}, ${atMax.toFixed(1)} ms at e_c=${max_ec}`,
     );
