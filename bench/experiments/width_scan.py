@@ -4,10 +4,10 @@
         --out ../docs/bench/width-scan.json
 
 For each D it builds the shipped architecture (configs/mone_s.py; heads = D/32, at least 4) with
-*random* weights, exports it
-with the real exporter (training/mone/onnx_graph.py) and times it in onnxruntime on the CPU at
-e_c = 0.25, 0.5, 0.75 and 1: medians over blocks of repeated runs, the budgets interleaved block by
-block in one process so a slow spell of the machine hits every budget alike. Latency does not depend
+*random* weights, exports it with the real exporter (training/mone/onnx_graph.py) and times it in
+onnxruntime on the CPU at e_c = 0.25, 0.5, 0.75 and 1 with the exporter's own timing
+(`mone.export.interleaved_medians`: budgets interleaved block by block in one process, so a slow
+spell of the machine hits every budget alike). Latency does not depend
 on the weights (measured: two differently trained shipped models, interleaved, 6.44 vs 6.42 ms at
 e_c = 1), so this answers "what would the ratio be for a wider model" without training one.
 
@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +30,7 @@ import torch
 
 from mone import budget
 from mone.config import load_config
+from mone.export import interleaved_medians
 from mone.model import ModelConfig, MoNEViViT, gmacs
 from mone.onnx_graph import build_graph
 
@@ -49,26 +48,7 @@ def time_budgets(onnx_path: Path, cfg: ModelConfig, threads: int, blocks: int, r
     so.log_severity_level = 3
     sess = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
     x = np.random.default_rng(0).standard_normal((1, cfg.frames, 3, cfg.image_size, cfg.image_size))
-    feeds = {
-        ec: {
-            "video": x.astype(np.float32),
-            "expert_counts": np.array(budget.counts_for_budget(ec, cfg.tokens_per_step), np.int64),
-        }
-        for ec in BUDGETS
-    }
-    for ec in BUDGETS:  # warm-up
-        for _ in range(10):
-            sess.run(None, feeds[ec])
-    medians: dict[float, list[float]] = {ec: [] for ec in BUDGETS}
-    for _ in range(blocks):
-        for ec in BUDGETS:
-            times = []
-            for _ in range(reps):
-                t0 = time.perf_counter()
-                sess.run(None, feeds[ec])
-                times.append(time.perf_counter() - t0)
-            medians[ec].append(statistics.median(times) * 1e3)
-    return {ec: statistics.median(m) for ec, m in medians.items()}
+    return interleaved_medians(sess, x.astype(np.float32), cfg.tokens_per_step, BUDGETS, blocks, reps)
 
 
 def scan(dims: list[int], threads: int, blocks: int) -> list[dict]:

@@ -34,7 +34,7 @@ class GraphBuilder:
         self.inits: list[onnx.TensorProto] = []
         self._n = 0
         self.scope = "graph"
-        self._shared: dict[tuple[int, str], str] = {}
+        self._shared: dict[tuple[int, bool], str] = {}
 
     def name(self, hint: str) -> str:
         self._n += 1
@@ -50,9 +50,9 @@ class GraphBuilder:
         self.nodes.append(helper.make_node(op_type, inputs, outs, name=self.name(op_type), **attrs))
         return outs[0] if n_out == 1 else outs
 
-    def shared(self, param: torch.Tensor, hint: str, transpose: bool = False) -> str:
-        """One initializer per parameter, however many experts read it."""
-        key = (id(param), hint)
+    def shared(self, param: torch.Tensor, hint: str = "c", transpose: bool = False) -> str:
+        """One initializer per parameter, however many nodes read it."""
+        key = (id(param), transpose)
         if key not in self._shared:
             v = t(param)
             self._shared[key] = self.const(np.ascontiguousarray(v.T) if transpose else v, hint=hint)
@@ -90,7 +90,7 @@ class GraphBuilder:
     def layer_norm(self, x: str, ln: torch.nn.LayerNorm) -> str:
         return self.op(
             "LayerNormalization",
-            [x, self.const(t(ln.weight)), self.const(t(ln.bias))],
+            [x, self.shared(ln.weight), self.shared(ln.bias)],
             axis=-1,
             epsilon=ln.eps,
         )
