@@ -22,10 +22,9 @@ from .config import TrainConfig
 from .data import build_split
 from .export import ExportError, load_checkpoint
 from .model import MoNEViViT, gmacs
-from .train import TRAINING_ROOT, clip_spec, to_input
+from .train import ROUTER_BUDGET, TRAINING_ROOT, clip_spec, router_quality, to_input
 
 EVAL_BUDGETS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]
-ROUTER_BUDGET = 0.3
 
 
 @torch.no_grad()
@@ -43,20 +42,6 @@ def run(
         correct += int((logits.argmax(-1).numpy() == data["label"][s : s + batch]).sum())
         experts.append(aux["expert"].numpy())
     return correct / len(data["label"]), np.concatenate(experts)
-
-
-def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
-    """Share of moving-object patches vs background patches that get the full expert."""
-    m = mask.reshape(experts.shape).astype(bool)
-    on_full = experts == full
-    obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
-    return {
-        "object_full_share": obj,
-        "background_full_share": bg,
-        "ratio": obj / max(bg, 1e-9),
-        "object_patches": int(m.sum()),
-        "background_patches": int((~m).sum()),
-    }
 
 
 def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | None, data: dict) -> dict:

@@ -27,6 +27,7 @@ from .model import MoNEViViT
 MEAN = (0.5, 0.5, 0.5)
 STD = (0.25, 0.25, 0.25)
 TRAINING_ROOT = Path(__file__).resolve().parent.parent
+ROUTER_BUDGET = 0.3  # the e_c at which the issue measures the router (object vs background patches)
 
 
 # =============================================================================================
@@ -97,15 +98,35 @@ def evaluate(
     random_router: bool = False,
     seed: int = 0,
 ) -> dict:
+    """top-1; with per-expert counts and object masks in `data`, also the router quality."""
     model.eval()
     gen = torch.Generator().manual_seed(seed)
-    correct, n = 0, len(data["label"])
+    correct, n, experts = 0, len(data["label"]), []
     for s in range(0, n, batch):
         x = to_input(data["video"][s : s + batch])
-        logits, _ = model(x, counts, random_router=random_router, generator=gen)
+        logits, aux = model(x, counts, random_router=random_router, generator=gen)
         correct += int((logits.argmax(-1) == torch.as_tensor(data["label"][s : s + batch])).sum())
+        if counts is not None:
+            experts.append(aux["expert"].numpy())
     model.train()
-    return {"top1": correct / max(n, 1), "clips": n}
+    res = {"top1": correct / max(n, 1), "clips": n}
+    if experts and data.get("mask") is not None:
+        res["router"] = router_quality(np.concatenate(experts), data["mask"], model.cfg.num_experts - 1)
+    return res
+
+
+def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
+    """Share of moving-object patches vs background patches that get the full expert."""
+    m = mask.reshape(experts.shape).astype(bool)
+    on_full = experts == full
+    obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
+    return {
+        "object_full_share": obj,
+        "background_full_share": bg,
+        "ratio": obj / max(bg, 1e-9),
+        "object_patches": int(m.sum()),
+        "background_patches": int((~m).sum()),
+    }
 
 
 # =============================================================================================
@@ -124,6 +145,21 @@ def same_config(stored: dict, cfg: TrainConfig) -> bool:
     TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
     current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
     return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
+
+
+def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
+    """One AdamW group, or two when the config gives the router and alphas their own learning-rate
+    scale or weight decay (a single group keeps older checkpoints resumable)."""
+    if cfg.router_lr_scale == 1.0 and cfg.router_weight_decay is None:
+        return [{"params": list(model.parameters())}]
+    routing, rest = [], []
+    for name, p in model.named_parameters():
+        (routing if name.startswith("router.") or name.endswith(".alpha") else rest).append(p)
+    wd = cfg.weight_decay if cfg.router_weight_decay is None else cfg.router_weight_decay
+    return [
+        {"params": rest},
+        {"params": routing, "lr_scale": cfg.router_lr_scale, "weight_decay": wd},
+    ]
 
 
 def lr_at(stage: Stage, i: int) -> float:
@@ -151,7 +187,7 @@ def train(
     ckpt = run_dir / "ckpt.pt"
 
     model = MoNEViViT(cfg.model)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=cfg.weight_decay)
+    opt = torch.optim.AdamW(param_groups(model, cfg), lr=1e-3, weight_decay=cfg.weight_decay)
     step = 0
     if ckpt.exists():
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
@@ -218,7 +254,7 @@ def train(
             label[rank * per_rank : (rank + 1) * per_rank],
         )
         for g in opt.param_groups:
-            g["lr"] = lr_at(stage, i)
+            g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
             logits, _ = ddp_model(to_input(video), counts)
         loss = F.cross_entropy(logits.float(), label, label_smoothing=cfg.label_smoothing)
@@ -272,6 +308,11 @@ def train(
                 f"top1@{cfg.eval_budget}": res["top1"],
                 "top1@1.0": res_full["top1"],
             }
+            if stage.mode == "mone" and val_data.get("mask") is not None:
+                # the router target of the evaluation (object vs background on the full expert)
+                rq = evaluate(model, val_data, budget.counts_for_budget(ROUTER_BUDGET, n, e))["router"]
+                msg[f"router_ratio@{ROUTER_BUDGET}"] = round(rq["ratio"], 3)
+                msg["alpha"] = [round(b.alpha.item(), 4) for b in model.spatial]
             if log:
                 log.write(json.dumps(msg) + "\n")
                 log.flush()

@@ -18,7 +18,8 @@ from conftest import subprocess_env
 from mone import budget
 from mone.config import Stage, TrainConfig, load_config
 from mone.data import HFLIP, TIME_REVERSE, VFLIP
-from mone.train import augment, lr_at, main, step_counts, to_input, train
+from mone.model import MoNEViViT
+from mone.train import ROUTER_BUDGET, augment, lr_at, main, param_groups, step_counts, to_input, train
 
 # the tiny config with enough steps for two loss lines (logged every 25 steps and at the end)
 RUN_OVERRIDES = dict(
@@ -76,10 +77,14 @@ def reference_run(tmp_path_factory, cache_dir):
 # configs
 # ---------------------------------------------------------------------------------------------
 def test_shipped_configs_load():
-    for name in ("tiny", "mone_s", "dense_s"):
+    for name in ("tiny", "mone_s", "dense_s", "mone_s_ln1", "mone_s_router"):
         cfg = load_config(name)
         assert cfg.name == name and cfg.total_steps > 0
         assert TrainConfig.from_dict(cfg.to_dict()) == cfg  # round trip through the checkpoint dict
+    # the experiments differ from mone_s only in what they set out to test
+    base = load_config("mone_s").to_dict()
+    router = load_config("mone_s_router").to_dict()
+    assert {k for k in base if base[k] != router[k]} == {"name", "router_lr_scale", "router_weight_decay"}
 
 
 @pytest.mark.parametrize("where", ["top", "model", "stage"])
@@ -171,6 +176,46 @@ def test_lr_schedule():
     assert lr_at(s, 100) == pytest.approx(0.02e-3)
 
 
+def test_router_param_group_gets_its_own_lr_and_weight_decay(tiny_dict):
+    """router_lr_scale / router_weight_decay act on the router and the alphas only."""
+    default = TrainConfig.from_dict(tiny_dict)
+    model = MoNEViViT(default.model)
+    assert len(param_groups(model, default)) == 1
+    cfg = TrainConfig.from_dict({**tiny_dict, "router_lr_scale": 10.0, "router_weight_decay": 0.0})
+    groups = param_groups(model, cfg)
+    names = {id(p): n for n, p in model.named_parameters()}
+    routing = sorted(names[id(p)] for p in groups[1]["params"])
+    assert routing == ["router.bias", "router.weight"] + [f"spatial.{i}.alpha" for i in range(2)]
+    assert len(groups[0]["params"]) + len(routing) == len(names)
+
+    # one AdamW step with zero gradients: only decoupled weight decay moves weights; the
+    # routing group is exempt, everything else shrinks
+    opt = torch.optim.AdamW(groups, lr=0.1, weight_decay=0.5)
+    with torch.no_grad():
+        for blk in model.spatial:
+            blk.alpha.fill_(0.5)
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    for p in model.parameters():
+        p.grad = torch.zeros_like(p)
+    opt.step()
+    after = dict(model.named_parameters())
+    assert torch.equal(after["router.weight"], before["router.weight"])
+    assert after["spatial.0.alpha"].item() == 0.5
+    torch.testing.assert_close(after["head.weight"], before["head.weight"] * (1 - 0.1 * 0.5))
+
+
+def test_router_lr_scale_reaches_the_optimiser(tiny_dict, cache_dir, tmp_path):
+    cfg = run_config(tiny_dict, router_lr_scale=10.0)
+    train(cfg, tmp_path / "run", cache_dir, progress=False, max_steps=16)
+    groups = torch.load(tmp_path / "run" / "ckpt.pt", map_location="cpu", weights_only=False)["opt"][
+        "param_groups"
+    ]
+    assert groups[1]["lr"] == pytest.approx(10 * groups[0]["lr"]) and groups[0]["lr"] > 0
+    assert groups[1]["weight_decay"] == cfg.weight_decay  # router_weight_decay None: the same
+    with pytest.raises(ValueError, match="router_lr_scale"):
+        run_config(tiny_dict, router_lr_scale=0.0)
+
+
 def test_to_input_layout_and_normalisation():
     v = np.zeros((1, 2, 4, 6, 3), np.uint8)
     v[..., 0] = 255
@@ -237,6 +282,10 @@ def test_training_run_outputs(reference_run):
     assert [r["step"] for r in evals] == [13, 26]
     for r in evals:
         assert 0.0 <= r["top1@1.0"] <= 1.0 and 0.0 <= r[f"top1@{cfg.eval_budget}"] <= 1.0
+    # MoNE stages also log the router's object/background ratio and the alphas
+    assert f"router_ratio@{ROUTER_BUDGET}" not in evals[0]
+    assert evals[1][f"router_ratio@{ROUTER_BUDGET}"] >= 0.0
+    assert evals[1]["alpha"] == [round(b.alpha.item(), 4) for b in model.spatial]
     # the model learned *something* on its training data: finite, non-constant predictions
     assert all(torch.isfinite(p).all() for p in final["model"].values())
 
