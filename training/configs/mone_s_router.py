@@ -21,8 +21,8 @@ router 2.6x, top-1 90.8 / 91.1 / 91.6 / 89.2% at e_c 0.25 / 0.4 / 0.5 / 1, rando
   3.1 / 1.6 / 2.0 / 1.8x at 2,000-5,000.
 Every run meets the router target (3x); none is within 1 point of dense (92.6%) at <= half the
 dense GMACs (e_c 0.4: -1.9 to -3.2 points; mone_s -1.5). Kept as the record and as the recipe for a
-router that follows the moving object; the shipped model is mone_s, the more accurate one below
-e_c = 0.8.
+router that follows the moving object; the shipped model is mone_s, the more accurate one at every
+e_c below 1.
 """
 
 from mone.config import load_config
