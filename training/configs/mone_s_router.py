@@ -17,12 +17,13 @@ router 2.6x, top-1 90.8 / 91.1 / 91.6 / 89.2% at e_c 0.25 / 0.4 / 0.5 / 1, rando
   step 6000, "stages" steps=3000; same 9,000 steps in total): router 5.1x; top-1 88.1 / 90.7 /
   90.6 / 90.9%; here the learned router matters as in the paper (random router 85.9% at 0.5,
   78.6% at 0.25; nested-only D/8 41.9%).
+- that later hand-over with "seed": 1: router 2.3x; top-1 86.6 / 88.5 / 88.7 / 91.6%.
 - a 10x scale (seed 0) was not enough: validation router ratio 6.7x after 1,000 steps, then
   3.1 / 1.6 / 2.0 / 1.8x at 2,000-5,000.
-Every run meets the router target (3x); none is within 1 point of dense (92.6%) at <= half the
-dense GMACs (e_c 0.4: -1.9 to -3.2 points; mone_s -1.5). Kept as the record and as the recipe for a
-router that follows the moving object; the shipped model is mone_s, the more accurate one at every
-e_c below 1.
+3 of the 4 x30 runs meet the router target (3x); none is within 1 point of dense (92.6%) at
+<= half the dense GMACs (e_c 0.4: -1.9 to -4.1 points; mone_s -1.5). Kept as the record and as
+the recipe for a router that follows the moving object; the shipped model is mone_s, the more
+accurate one at every e_c below 1.
 """
 
 from mone.config import load_config
