@@ -22,26 +22,17 @@ from .config import TrainConfig
 from .data import build_split
 from .export import ExportError, load_checkpoint
 from .model import MoNEViViT, gmacs
-from .train import ROUTER_BUDGET, TRAINING_ROOT, clip_spec, router_quality, to_input
+from .train import ROUTER_BUDGET, TRAINING_ROOT, clip_spec, evaluate, router_quality
 
 EVAL_BUDGETS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]
 
 
-@torch.no_grad()
 def run(
-    model: MoNEViViT, data: dict, counts: list[int] | None, random_router: bool = False, batch: int = 200
-) -> tuple[float, np.ndarray]:
-    """top-1 accuracy and the expert of every token (N_clips, T', N)."""
-    model.eval()
-    gen = torch.Generator().manual_seed(0)
-    correct, experts = 0, []
-    for s in range(0, len(data["label"]), batch):
-        logits, aux = model(
-            to_input(data["video"][s : s + batch]), counts, random_router=random_router, generator=gen
-        )
-        correct += int((logits.argmax(-1).numpy() == data["label"][s : s + batch]).sum())
-        experts.append(aux["expert"].numpy())
-    return correct / len(data["label"]), np.concatenate(experts)
+    model: MoNEViViT, data: dict, counts: list[int] | None, random_router: bool = False
+) -> tuple[float, np.ndarray | None]:
+    """top-1 accuracy and the expert of every token (N_clips, T', N), by the trainer's evaluation."""
+    res = evaluate(model, data, counts, batch=200, random_router=random_router)
+    return res["top1"], res.get("experts")
 
 
 def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | None, data: dict) -> dict:

@@ -98,7 +98,7 @@ def evaluate(
     random_router: bool = False,
     seed: int = 0,
 ) -> dict:
-    """top-1; with per-expert counts and object masks in `data`, also the router quality."""
+    """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
     model.eval()
     gen = torch.Generator().manual_seed(seed)
     correct, n, experts = 0, len(data["label"]), []
@@ -110,8 +110,8 @@ def evaluate(
             experts.append(aux["expert"].numpy())
     model.train()
     res = {"top1": correct / max(n, 1), "clips": n}
-    if experts and data.get("mask") is not None:
-        res["router"] = router_quality(np.concatenate(experts), data["mask"], model.cfg.num_experts - 1)
+    if experts:
+        res["experts"] = np.concatenate(experts)
     return res
 
 
@@ -310,7 +310,8 @@ def train(
             }
             if stage.mode == "mone" and val_data.get("mask") is not None:
                 # the router target of the evaluation (object vs background on the full expert)
-                rq = evaluate(model, val_data, budget.counts_for_budget(ROUTER_BUDGET, n, e))["router"]
+                experts = evaluate(model, val_data, budget.counts_for_budget(ROUTER_BUDGET, n, e))["experts"]
+                rq = router_quality(experts, val_data["mask"], e - 1)
                 msg[f"router_ratio@{ROUTER_BUDGET}"] = round(rq["ratio"], 3)
                 msg["alpha"] = [round(b.alpha.item(), 4) for b in model.spatial]
             if log:
