@@ -61,12 +61,23 @@ class TrainConfig:
     # (None = weight_decay) is their decoupled weight decay, which otherwise pulls alpha back to 0.
     router_lr_scale: float = 1.0
     router_weight_decay: float | None = None
+    # Knowledge distillation: a trained checkpoint (path relative to training/, usually the dense
+    # baseline) whose full-width predictions the model also learns from. The loss is
+    # (1 - distill_weight) * cross-entropy on the labels + distill_weight * T^2 * KL(teacher || model)
+    # at temperature T = distill_temperature (Hinton et al. 2015). None = labels only.
+    distill_from: str | None = None
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
 
     def __post_init__(self):
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"precision must be fp32|bf16, got {self.precision!r}")
         if self.router_lr_scale <= 0:
             raise ValueError(f"router_lr_scale must be > 0, got {self.router_lr_scale}")
+        if not 0.0 <= self.distill_weight <= 1.0:
+            raise ValueError(f"distill_weight must be in [0, 1], got {self.distill_weight}")
+        if self.distill_temperature <= 0:
+            raise ValueError(f"distill_temperature must be > 0, got {self.distill_temperature}")
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:

@@ -162,6 +162,46 @@ def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
     ]
 
 
+def resolve(path: str) -> Path:
+    """A config's checkpoint path: absolute, or relative to training/."""
+    p = Path(path)
+    return p if p.is_absolute() else TRAINING_ROOT / p
+
+
+def load_teacher(cfg: TrainConfig) -> MoNEViViT | None:
+    """The frozen distillation teacher named by cfg.distill_from, or None."""
+    if cfg.distill_from is None:
+        return None
+    src = resolve(cfg.distill_from)
+    if not src.exists():
+        raise SystemExit(f"error: distill_from checkpoint not found: {src} (train that config first)")
+    state = torch.load(src, map_location="cpu", weights_only=False)
+    teacher = MoNEViViT(TrainConfig.from_dict(state["config"]).model)
+    if teacher.cfg.num_classes != cfg.model.num_classes:
+        raise SystemExit(
+            f"error: teacher {src} predicts {teacher.cfg.num_classes} classes, "
+            f"the model {cfg.model.num_classes}"
+        )
+    teacher.load_state_dict(state["model"])
+    return teacher.eval().requires_grad_(False)
+
+
+def loss_fn(logits: torch.Tensor, label: torch.Tensor, teacher_logits: torch.Tensor | None, cfg: TrainConfig):
+    """Label cross-entropy, mixed with the distillation term when there is a teacher."""
+    ce = F.cross_entropy(logits.float(), label, label_smoothing=cfg.label_smoothing)
+    if teacher_logits is None:
+        return ce
+    t, w = cfg.distill_temperature, cfg.distill_weight
+    # T^2 keeps the soft term's gradient scale independent of the temperature
+    kd = F.kl_div(
+        F.log_softmax(logits.float() / t, -1),
+        F.log_softmax(teacher_logits.float() / t, -1),
+        reduction="batchmean",
+        log_target=True,
+    ) * (t * t)
+    return (1 - w) * ce + w * kd
+
+
 def lr_at(stage: Stage, i: int) -> float:
     if i < stage.warmup:
         return stage.lr * (i + 1) / stage.warmup
@@ -199,13 +239,13 @@ def train(
         if rank == 0:
             print(f"resuming from {ckpt} at step {step}", flush=True)
     elif cfg.init_from:
-        src = Path(cfg.init_from)
-        src = src if src.is_absolute() else TRAINING_ROOT / src
+        src = resolve(cfg.init_from)
         if not src.exists():
             raise SystemExit(f"error: init_from checkpoint not found: {src} (train that config first)")
         model.load_state_dict(torch.load(src, map_location="cpu", weights_only=False)["model"])
         if rank == 0:
             print(f"initialised from {src}", flush=True)
+    teacher = load_teacher(cfg)
     ddp_model = model
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
@@ -256,8 +296,13 @@ def train(
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
-            logits, _ = ddp_model(to_input(video), counts)
-        loss = F.cross_entropy(logits.float(), label, label_smoothing=cfg.label_smoothing)
+            x = to_input(video)
+            logits, _ = ddp_model(x, counts)
+            teacher_logits = None
+            if teacher is not None:
+                with torch.no_grad():
+                    teacher_logits = teacher(x)[0]
+        loss = loss_fn(logits, label, teacher_logits, cfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

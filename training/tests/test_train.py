@@ -19,7 +19,17 @@ from mone import budget
 from mone.config import Stage, TrainConfig, load_config
 from mone.data import HFLIP, TIME_REVERSE, VFLIP
 from mone.model import MoNEViViT
-from mone.train import ROUTER_BUDGET, augment, lr_at, main, param_groups, step_counts, to_input, train
+from mone.train import (
+    ROUTER_BUDGET,
+    augment,
+    loss_fn,
+    lr_at,
+    main,
+    param_groups,
+    step_counts,
+    to_input,
+    train,
+)
 
 # the tiny config with enough steps for two loss lines (logged every 25 steps and at the end)
 RUN_OVERRIDES = dict(
@@ -214,6 +224,55 @@ def test_router_lr_scale_reaches_the_optimiser(tiny_dict, cache_dir, tmp_path):
     assert groups[1]["weight_decay"] == cfg.weight_decay  # router_weight_decay None: the same
     with pytest.raises(ValueError, match="router_lr_scale"):
         run_config(tiny_dict, router_lr_scale=0.0)
+
+
+def test_distillation_loss():
+    """No teacher: the label loss. A teacher that agrees adds nothing; at distill_weight 1 the labels
+    do not matter and the loss is T^2 * KL(teacher || model)."""
+    torch.manual_seed(0)
+    logits, teacher, label = torch.randn(4, 10), torch.randn(4, 10), torch.tensor([0, 3, 9, 2])
+    base = TrainConfig(name="t", label_smoothing=0.1)
+    ce = torch.nn.functional.cross_entropy(logits, label, label_smoothing=0.1)
+    torch.testing.assert_close(loss_fn(logits, label, None, base), ce)
+    half = TrainConfig(name="t", label_smoothing=0.1, distill_weight=0.5, distill_temperature=2.0)
+    torch.testing.assert_close(loss_fn(logits, label, logits.clone(), half), 0.5 * ce)
+
+    soft = TrainConfig(name="t", distill_weight=1.0, distill_temperature=3.0)
+    p_t, p_s = torch.softmax(teacher / 3, -1), torch.softmax(logits / 3, -1)
+    kl = (p_t * (p_t.log() - p_s.log())).sum(-1).mean() * 9
+    torch.testing.assert_close(loss_fn(logits, label, teacher, soft), kl)
+    torch.testing.assert_close(loss_fn(logits, label.flip(0), teacher, soft), kl)
+    x = logits.clone().requires_grad_(True)
+    loss_fn(x, label, logits, soft).backward()  # already equal to the teacher: nothing to learn
+    assert x.grad.abs().max() < 1e-6
+    for bad in (dict(distill_weight=1.5), dict(distill_weight=-0.1), dict(distill_temperature=0.0)):
+        with pytest.raises(ValueError, match="distill"):
+            TrainConfig(name="t", **bad)
+
+
+def test_distillation_run_learns_from_the_teacher(reference_run, cache_dir, tmp_path):
+    """A real run with a teacher: weight 0 trains exactly like no teacher, weight 0.5 trains other
+    weights, and a missing or mismatched teacher stops with a message."""
+    cfg, ref_dir, _ = reference_run
+    teacher = str(ref_dir / "final.pt")
+
+    def run(name: str, **extra) -> dict:
+        c = TrainConfig.from_dict({**cfg.to_dict(), **extra})
+        train(c, tmp_path / name, cache_dir, progress=False, max_steps=6)
+        return weights(tmp_path / name / "final.pt")
+
+    plain = run("plain")
+    assert_same_weights(run("w0", distill_from=teacher, distill_weight=0.0), plain)
+    taught = run("w05", distill_from=teacher, distill_weight=0.5)
+    assert any(not torch.equal(taught[k], plain[k]) for k in plain)
+
+    with pytest.raises(SystemExit, match="distill_from checkpoint not found"):
+        run("missing", distill_from=str(tmp_path / "nope.pt"))
+    state = torch.load(teacher, map_location="cpu", weights_only=False)
+    state["config"]["model"]["num_classes"] = 7
+    torch.save(state, tmp_path / "seven.pt")
+    with pytest.raises(SystemExit, match="7 classes"):
+        run("seven", distill_from=str(tmp_path / "seven.pt"))
 
 
 def test_to_input_layout_and_normalisation():
