@@ -20,6 +20,6 @@ CONFIG = dict(
     batch_size=32,
     train_clips=20000,
     eval_every=1000,
-    keep_steps=(3000,),  # configs/mone_s.py starts from here
+    keep_steps=(3000, 6000),  # configs/mone_s.py starts from 3000, configs/mone_s_kd.py from 6000
     precision="bf16",  # ~3x faster steps on this CPU (AVX512-BF16); weights and evaluation stay fp32
 )

@@ -87,7 +87,7 @@ def reference_run(tmp_path_factory, cache_dir):
 # configs
 # ---------------------------------------------------------------------------------------------
 def test_shipped_configs_load():
-    for name in ("tiny", "mone_s", "dense_s", "mone_s_ln1", "mone_s_router"):
+    for name in ("tiny", "mone_s", "dense_s", "mone_s_ln1", "mone_s_router", "mone_s_kd"):
         cfg = load_config(name)
         assert cfg.name == name and cfg.total_steps > 0
         assert TrainConfig.from_dict(cfg.to_dict()) == cfg  # round trip through the checkpoint dict
@@ -95,6 +95,11 @@ def test_shipped_configs_load():
     base = load_config("mone_s").to_dict()
     router = load_config("mone_s_router").to_dict()
     assert {k for k in base if base[k] != router[k]} == {"name", "router_lr_scale", "router_weight_decay"}
+    kd = load_config("mone_s_kd").to_dict()
+    assert {k for k in base if base[k] != kd[k]} == {"name", "init_from", "stages", "distill_from"}
+    # it starts from a dense_s step that dense_s keeps, and distils from dense_s's final weights
+    step = int(kd["init_from"].removeprefix("runs/dense_s/step-").removesuffix(".pt"))
+    assert step in load_config("dense_s").keep_steps and kd["distill_from"] == "runs/dense_s/final.pt"
 
 
 @pytest.mark.parametrize("where", ["top", "model", "stage"])
