@@ -21,6 +21,10 @@ preference comes mostly from the dense step-6000 features it reads (validation r
 after 1,000 steps, depending only on the seed's batches and budgets). With the router on a 30x
 learning rate as well (router_lr_scale 30), the router lost the object (validation 1.6x, then
 1.2x at 2,000 steps; stopped there).
+- mone_s's own schedule with this distillation (init_from dense step 3,000, 6,000 MoNE steps;
+  ~70 min in sequence, over the budget; mone_s_kd-6000steps-eval.*): router 3.4x; top-1 90.2 /
+  90.7 / 91.2 / 90.6%, between mone_s seed 0 (91.1% at 0.4) and seed 1 (90.3%): distillation
+  moves the router, not the accuracy.
 """
 
 from mone.config import load_config
