@@ -172,18 +172,21 @@ def load_teacher(cfg: TrainConfig) -> MoNEViViT | None:
     """The frozen distillation teacher named by cfg.distill_from, or None."""
     if cfg.distill_from is None:
         return None
+    from .export import ExportError, load_checkpoint  # export imports this module
+
     src = resolve(cfg.distill_from)
     if not src.exists():
         raise SystemExit(f"error: distill_from checkpoint not found: {src} (train that config first)")
-    state = torch.load(src, map_location="cpu", weights_only=False)
-    teacher = MoNEViViT(TrainConfig.from_dict(state["config"]).model)
+    try:
+        teacher = load_checkpoint(src)
+    except ExportError as exc:
+        raise SystemExit(f"error: distill_from: {exc}") from exc
     if teacher.cfg.num_classes != cfg.model.num_classes:
         raise SystemExit(
             f"error: teacher {src} predicts {teacher.cfg.num_classes} classes, "
             f"the model {cfg.model.num_classes}"
         )
-    teacher.load_state_dict(state["model"])
-    return teacher.eval().requires_grad_(False)
+    return teacher.requires_grad_(False)
 
 
 def loss_fn(logits: torch.Tensor, label: torch.Tensor, teacher_logits: torch.Tensor | None, cfg: TrainConfig):

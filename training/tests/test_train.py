@@ -273,9 +273,10 @@ def test_distillation_run_learns_from_the_teacher(reference_run, cache_dir, tmp_
 
     with pytest.raises(SystemExit, match="distill_from checkpoint not found"):
         run("missing", distill_from=str(tmp_path / "nope.pt"))
-    state = torch.load(teacher, map_location="cpu", weights_only=False)
-    state["config"]["model"]["num_classes"] = 7
-    torch.save(state, tmp_path / "seven.pt")
+    seven = TrainConfig.from_dict({**cfg.to_dict(), "model": {**cfg.model.to_dict(), "num_classes": 7}})
+    torch.save(
+        {"model": MoNEViViT(seven.model).state_dict(), "config": seven.to_dict()}, tmp_path / "seven.pt"
+    )
     with pytest.raises(SystemExit, match="7 classes"):
         run("seven", distill_from=str(tmp_path / "seven.pt"))
 
