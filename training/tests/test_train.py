@@ -87,14 +87,36 @@ def reference_run(tmp_path_factory, cache_dir):
 # configs
 # ---------------------------------------------------------------------------------------------
 def test_shipped_configs_load():
-    for name in ("tiny", "mone_s", "dense_s", "mone_s_ln1", "mone_s_router", "mone_s_kd"):
+    names = (
+        "tiny",
+        "mone_s",
+        "dense_s",
+        "nested_s",
+        "mone_s_lr5e4",
+        "mone_s_ln1",
+        "mone_s_router",
+        "mone_s_kd",
+    )
+    for name in names:
         cfg = load_config(name)
         assert cfg.name == name and cfg.total_steps > 0
         assert TrainConfig.from_dict(cfg.to_dict()) == cfg  # round trip through the checkpoint dict
     # the experiments differ from mone_s only in what they set out to test
     base = load_config("mone_s").to_dict()
+    old = load_config("mone_s_lr5e4").to_dict()  # the earlier shipped recipe: only the MoNE stage's lr
+    assert {k for k in base if base[k] != old[k]} == {"name", "stages"}
+    assert [dict(s, lr=None) for s in base["stages"]] == [dict(s, lr=None) for s in old["stages"]]
+    assert (base["stages"][0]["lr"], old["stages"][0]["lr"]) == (1e-3, 5e-4)
+    # the trained nested-only baseline: mone_s's init, steps and learning rate, one width per step
+    nested = load_config("nested_s").to_dict()
+    assert {k for k in base if base[k] != nested[k]} == {"name", "stages"}
+    assert [dict(s, mode="nested", name="nested") for s in base["stages"]] == nested["stages"]
+    # the router experiments were measured against mone_s_lr5e4 and start from it
     router = load_config("mone_s_router").to_dict()
-    assert {k for k in base if base[k] != router[k]} == {"name", "router_lr_scale", "router_weight_decay"}
+    assert {k for k in old if old[k] != router[k]} == {"name", "router_lr_scale", "router_weight_decay"}
+    ln1 = load_config("mone_s_ln1").to_dict()
+    assert {k for k in old if old[k] != ln1[k]} == {"name", "model"}
+    assert {k for k in old["model"] if old["model"][k] != ln1["model"][k]} == {"router_input"}
     kd = load_config("mone_s_kd").to_dict()
     assert {k for k in base if base[k] != kd[k]} == {"name", "init_from", "stages", "distill_from"}
     # it starts from a dense_s step that dense_s keeps, and distils from dense_s's final weights
