@@ -228,7 +228,6 @@ test(
       `[auto] target ${target} ms: e_c ${trajectory}; median latency ${atMax.toFixed(1)} ms at e_c=1 → ${end.toFixed(1)} ms over the last 20 clips`,
     );
     await screenshot(page, `auto-budget-${backend}`);
-    expect(finalEc).toBeLessThan(max_ec);
     expect(finalEc).toBeGreaterThanOrEqual(min_ec);
     await expect(page.getByTestId('auto-budget-toggle')).toBeChecked();
 
@@ -241,6 +240,11 @@ test(
     await slider.fill(String(max_ec));
     const atMaxAfter = median(await latenciesAt(page, max_ec, 12));
     console.log(`[auto] e_c=1 measured again after the controller: ${atMaxAfter.toFixed(1)} ms`);
+    // The controller must end below e_c = 1 while e_c = 1 is still slower than the target and its
+    // dead band. When the machine has sped up so much that e_c = 1 now meets the target (one CI run:
+    // 44.9 ms at e_c = 1 during the range measurement, then 23.7 ms medians against a 33 ms target),
+    // climbing back to e_c = 1 is the right answer; the poll above has already shown it move down.
+    if (atMaxAfter > target * 1.1) expect(finalEc).toBeLessThan(max_ec);
     expect(Math.abs(end - target), 'distance to the target shrank').toBeLessThan(
       Math.max(Math.abs(atMax - target), Math.abs(atMaxAfter - target)),
     );
