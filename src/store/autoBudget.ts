@@ -34,6 +34,9 @@ export interface AutoBudgetState {
 
 export const initialAutoBudgetState: AutoBudgetState = { samples: [] };
 
+/** Default relative dead band (±10% of the target); the e2e suite reads it too. */
+export const DEFAULT_DEAD_BAND = 0.1;
+
 /** Nearest grid value minEc + k * step inside [minEc, maxEc], rounded to hide float dust. */
 export function snapEc(ec: number, minEc: number, maxEc: number, step: number): number {
   const k = Math.round((ec - minEc) / step);
@@ -58,7 +61,7 @@ export function autoBudgetStep(
     maxEc,
     step,
     gain = 0.6,
-    deadBand = 0.1,
+    deadBand = DEFAULT_DEAD_BAND,
     settleRuns = 5,
     maxStep = 0.15,
   } = params;

@@ -30,7 +30,7 @@ object (validation 1.6x, then 1.2x at 2,000 steps; stopped there).
 from mone.config import load_config
 
 CONFIG = {
-    **load_config("mone_s").to_dict(),
+    **load_config("mone_s_lr5e4").to_dict(),
     "name": "mone_s_kd",
     "init_from": "runs/dense_s/step-6000.pt",
     "stages": [dict(name="mone", mode="mone", steps=3000, lr=5e-4, warmup=100)],
