@@ -7,6 +7,7 @@ import importlib.util
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from .data import BENCHMARKS
 from .model import ModelConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -49,6 +50,7 @@ class TrainConfig:
     ckpt_every: int = 200
     eval_budget: float = 0.5
     data_dir: str | None = None  # folder-per-class videos instead of the generated benchmark
+    benchmark: int = 1  # version of the generated benchmark's scene law (mone.data.BENCHMARKS)
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
     keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
@@ -70,6 +72,8 @@ class TrainConfig:
     distill_temperature: float = 2.0
 
     def __post_init__(self):
+        if self.benchmark not in BENCHMARKS:
+            raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {self.benchmark!r}")
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"precision must be fp32|bf16, got {self.precision!r}")
         if self.router_lr_scale <= 0:

@@ -30,6 +30,10 @@ CLASSES = (
     "oscillating",
 )
 SPLIT_IDS = {"train": 0, "val": 1, "test": 2, "samples": 3}
+# Versions of the scene law. 1: 0-2 still distractors (the shipped model's benchmark). 2: 1-4
+# smaller distractors, most of them moving in place, and a smaller main object (an attempt to make
+# the task need more compute; README "Results"). Part of the cache key: splits never mix.
+BENCHMARKS = (1, 2)
 
 # Label maps for geometric/temporal augmentations that change the class (train split only).
 HFLIP = (0, 2, 1, 3, 4, 5, 6, 8, 7, 9)
@@ -74,6 +78,33 @@ class Thing:
     y: float
     size: float
     angle: float
+    # A distractor's motion in place (kind, amplitude, frequency Hz, phase): "sway" turns it back and
+    # forth, "jitter" shakes its position, "pulse" breathes its size. None = it stands still.
+    fidget: tuple[str, float, float, float] | None = None
+
+
+def fidget_pose(t: Thing, time: float) -> tuple[float, float, float, float]:
+    """(x, y, size, angle) of a distractor at `time` seconds: it moves in place, never travels.
+
+    The amplitudes stay far below every class's motion (translation >= 0.17 frame widths, rotation
+    >= 80 degrees, scale >= 1.5x over a clip), so the main object alone decides the label; but a
+    model can no longer read the class off "where anything moves" and has to find the main object.
+    """
+    if t.fidget is None:
+        return t.x, t.y, t.size, t.angle
+    kind, amp, freq, ph = t.fidget
+    w = 2 * math.pi * freq * time + ph
+    if kind == "sway":
+        return t.x, t.y, t.size, t.angle + amp * math.sin(w)
+    if kind == "pulse":
+        return t.x, t.y, t.size * (1 + amp * math.sin(w)), t.angle
+    # jitter: two incommensurate sinusoids per axis, a tremble with no net travel
+    return (
+        t.x + amp * (math.sin(w) + 0.5 * math.sin(2.7 * w + 1.3)) / 1.5,
+        t.y + amp * (math.cos(1.3 * w + ph) + 0.5 * math.sin(3.1 * w)) / 1.5,
+        t.size,
+        t.angle,
+    )
 
 
 @dataclass
@@ -155,9 +186,11 @@ def _random_thing(rng: np.random.Generator, size: tuple[float, float], main: boo
     )
 
 
-def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
+def make_scene(rng: np.random.Generator, label: int, duration: float, benchmark: int = 1) -> Scene:
     """Sample a scene whose motion, over [0, duration] seconds, is unmistakably `label`."""
-    obj = _random_thing(rng, (0.13, 0.22), main=True)
+    if benchmark not in BENCHMARKS:
+        raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {benchmark!r}")
+    obj = _random_thing(rng, (0.13, 0.22) if benchmark == 1 else (0.11, 0.2), main=True)
     margin = 0.08
     motion: dict = {"kind": CLASSES[label]}
     name = CLASSES[label]
@@ -205,10 +238,30 @@ def make_scene(rng: np.random.Generator, label: int, duration: float) -> Scene:
         motion.update(x0=rng.uniform(0.25, 0.75), y0=rng.uniform(0.25, 0.75))
 
     distractors = []
-    for _ in range(int(rng.integers(0, 3))):
-        d = _random_thing(rng, (0.05, 0.12), main=False)
-        d.x, d.y = float(rng.uniform(0.1, 0.9)), float(rng.uniform(0.1, 0.9))
-        distractors.append(d)
+    if benchmark == 1:
+        for _ in range(int(rng.integers(0, 3))):
+            d = _random_thing(rng, (0.05, 0.12), main=False)
+            d.x, d.y = float(rng.uniform(0.1, 0.9)), float(rng.uniform(0.1, 0.9))
+            distractors.append(d)
+    else:
+        for _ in range(int(rng.integers(1, 5))):
+            d = _random_thing(rng, (0.05, 0.1), main=False)  # smaller than any main object
+            d.x, d.y = float(rng.uniform(0.1, 0.9)), float(rng.uniform(0.1, 0.9))
+            kind = str(rng.choice(["still", "sway", "jitter", "pulse"], p=[0.3, 0.25, 0.25, 0.2]))
+            # in `static` nothing moves but noise and light, so its distractors stand still too
+            if kind != "still" and name != "static":
+                amp = {
+                    "sway": rng.uniform(0.15, 0.4),
+                    "jitter": rng.uniform(0.006, 0.015),
+                    "pulse": rng.uniform(0.04, 0.1),
+                }[kind]
+                d.fidget = (
+                    kind,
+                    float(amp),
+                    float(rng.uniform(1.0, 3.0)),
+                    float(rng.uniform(0, 2 * math.pi)),
+                )
+            distractors.append(d)
 
     return Scene(
         label=label,
@@ -353,7 +406,7 @@ def render(
         )
         sxx, syy = xx + sx, yy + sy
         for d in scene.distractors:
-            a, u, v = _thing_alpha(d, d.x, d.y, d.size, d.angle, res, sxx, syy)
+            a, u, v = _thing_alpha(d, *fidget_pose(d, float(t)), res, sxx, syy)
             img = img * (1 - a[..., None]) + _thing_colour(d, u, v) * a[..., None]
         x, y, size, angle = object_pose(scene, float(t))
         a, u, v = _thing_alpha(scene.obj, x, y, size, angle, res, sxx, syy)
@@ -386,6 +439,7 @@ class ClipSpec:
     res: int = 64
     patch: int = 8
     tubelet: int = 2
+    benchmark: int = 1  # the scene law's version (BENCHMARKS)
 
 
 def make_clip(seed: int, split: str, index: int, spec: ClipSpec = ClipSpec()):
@@ -393,7 +447,7 @@ def make_clip(seed: int, split: str, index: int, spec: ClipSpec = ClipSpec()):
     label = index % len(CLASSES)
     rng = np.random.default_rng([seed, SPLIT_IDS[split], index])
     duration = spec.frames / spec.fps
-    scene = make_scene(rng, label, duration)
+    scene = make_scene(rng, label, duration, spec.benchmark)
     times = np.arange(spec.frames) / spec.fps
     frames, mask = render(
         scene, times, spec.res, grid=spec.res // spec.patch, tubelet=spec.tubelet, seed=index
@@ -417,7 +471,10 @@ def build_split(
     """Generate (or load from cache) a split: dict of video (N,T,H,W,3) uint8, label (N,), mask."""
     from pathlib import Path
 
-    key = f"{split}-s{seed}-n{count}-r{spec.res}-f{spec.frames}-fps{spec.fps:g}-p{spec.patch}-t{spec.tubelet}"
+    key = (
+        f"{split}-b{spec.benchmark}-s{seed}-n{count}"
+        f"-r{spec.res}-f{spec.frames}-fps{spec.fps:g}-p{spec.patch}-t{spec.tubelet}"
+    )
     path = Path(cache_dir) / f"{key}.npz"
     if path.exists():
         z = np.load(path)

@@ -113,7 +113,13 @@ def plot(res: dict, path: Path) -> None:
     style = {
         "mone": ("MoNE (learned router)", "o-", "#0b6e4f"),
         "random_router": ("MoNE, random router", "s--", "#999999"),
-        "nested_only": ("Nested only (every token one width)", "^-", "#c75000"),
+        "nested_only": (
+            "Nested only, trained on its own"
+            if res.get("nested_source") == "separate nested checkpoint"
+            else "Nested only (MoNE weights, fixed router)",
+            "^-",
+            "#c75000",
+        ),
         "dense": ("Dense ViViT", "*", "#1f3b99"),
     }
     for key, (label, fmt, colour) in style.items():

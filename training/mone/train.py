@@ -35,7 +35,14 @@ ROUTER_BUDGET = 0.3  # the e_c at which the issue measures the router (object vs
 # =============================================================================================
 def clip_spec(cfg: TrainConfig) -> ClipSpec:
     m = cfg.model
-    return ClipSpec(frames=m.frames, fps=10.0, res=m.image_size, patch=m.patch_size, tubelet=m.tubelet_size)
+    return ClipSpec(
+        frames=m.frames,
+        fps=10.0,
+        res=m.image_size,
+        patch=m.patch_size,
+        tubelet=m.tubelet_size,
+        benchmark=cfg.benchmark,
+    )
 
 
 def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = True) -> dict:

@@ -16,6 +16,7 @@ from mone.data import (
     Primitive,
     Thing,
     _thing_alpha,
+    fidget_pose,
     make_clip,
     make_scene,
     object_pose,
@@ -29,9 +30,9 @@ FRAME_TIMES = np.arange(SPEC.frames) / SPEC.fps  # what a clip actually shows: 0
 SCENES_PER_CLASS = 20
 
 
-def scenes(label: int, count: int = SCENES_PER_CLASS):
+def scenes(label: int, count: int = SCENES_PER_CLASS, benchmark: int = 1):
     for i in range(count):
-        yield make_scene(np.random.default_rng([1234, label, i]), label, DURATION)
+        yield make_scene(np.random.default_rng([1234, label, i]), label, DURATION, benchmark)
 
 
 def poses(scene, times=FRAME_TIMES) -> np.ndarray:
@@ -134,6 +135,70 @@ def test_static_pose_is_constant():
     for scene in scenes(CLASSES.index("static")):
         p = poses(scene, np.linspace(0, DURATION, 17))
         assert np.all(p == p[0])
+
+
+def test_benchmark_v1_distractors_stand_still():
+    for label in range(len(CLASSES)):
+        for scene in scenes(label):
+            assert len(scene.distractors) <= 2
+            assert all(d.fidget is None for d in scene.distractors)
+    with pytest.raises(ValueError, match="benchmark"):
+        make_scene(np.random.default_rng(0), 0, DURATION, benchmark=3)
+
+
+@pytest.mark.parametrize("benchmark", [1, 2])
+def test_every_class_law_holds_on_every_benchmark(benchmark):
+    """The main object's motion law is shared: benchmark 2 changes sizes and distractors only."""
+    for label, name in enumerate(CLASSES):
+        for scene in scenes(label, 5, benchmark):
+            p = poses(scene)
+            if name.startswith("moving_"):
+                assert np.hypot(*(p[-1, :2] - p[0, :2])) >= 0.1
+            elif name in ("approaching", "receding"):
+                assert max(p[-1, 2] / p[0, 2], p[0, 2] / p[-1, 2]) >= 1.4
+            elif name.startswith("rotating_"):
+                assert abs(p[-1, 3] - p[0, 3]) >= math.radians(35)
+            elif name == "static":
+                assert np.all(p == p[0])
+
+
+def test_benchmark_v2_distractors_move_in_place_and_never_decide_the_class():
+    """Distractors may sway, jitter or pulse, always far below any class's motion; in `static` none moves."""
+    fine = np.linspace(0, DURATION, 33)
+    moved = 0
+    for label, name in enumerate(CLASSES):
+        for scene in scenes(label, benchmark=2):
+            assert 1 <= len(scene.distractors) <= 4
+            for d in scene.distractors:
+                p = np.array([fidget_pose(d, float(t)) for t in fine])  # (33, 4): x, y, size, angle
+                if name == "static":
+                    assert d.fidget is None and np.all(p == p[0])
+                    continue
+                moved += d.fidget is not None
+                travel = np.hypot(p[:, 0] - d.x, p[:, 1] - d.y).max()
+                assert travel <= 0.03, (name, d.fidget, travel)  # moving_* travels >= 0.1
+                assert np.abs(p[:, 3] - d.angle).max() <= 0.4 + 1e-9  # rotations turn >= 80 degrees
+                assert p[:, 2].max() / p[:, 2].min() <= 1.25  # approaching / receding change >= 1.5x
+                if not name.startswith(("approaching", "receding")):
+                    assert d.size < scene.obj.size  # the main object is the largest thing in view
+    assert moved >= 0.5 * 9 * SCENES_PER_CLASS  # the feature is actually on
+
+
+def test_a_fidgeting_distractor_is_rendered_moving():
+    """With noise, flicker and shake off, frames differ only where a distractor fidgets."""
+    scene = next(scenes(CLASSES.index("static"), 1, benchmark=2))
+    scene.shake_amp, scene.flicker, scene.noise_sigma = 0.0, (0.0, 1.0, 0.0), 0.0
+    times = np.array([0.0, 0.125])  # a quarter period of a 2 Hz sway apart
+    still = render(scene, times, 64)
+    assert np.array_equal(still[0], still[1])
+    d = scene.distractors[0]
+    d.fidget = ("sway", 0.4, 2.0, 0.0)
+    d.size = 0.1
+    swaying = render(scene, times, 64)
+    changed = np.abs(swaying[0].astype(int) - swaying[1].astype(int)).max(axis=-1) > 8
+    assert changed.sum() >= 20
+    ys, xs = np.nonzero(changed)
+    assert np.hypot(xs.mean() / 64 - d.x, ys.mean() / 64 - d.y) < 0.15  # at the distractor
 
 
 def test_positive_angle_is_clockwise_on_screen():
@@ -246,6 +311,21 @@ def test_build_split_cache_key_covers_the_clip_spec(tmp_path):
     build_split(0, "val", 4, TINY, tmp_path, workers=1, progress=False)
     other = ClipSpec(frames=4, fps=10.0, res=32, patch=16, tubelet=2)
     assert build_split(0, "val", 4, other, tmp_path, workers=1, progress=False)["mask"].shape == (4, 2, 2, 2)
+
+
+def test_build_split_cache_key_covers_the_benchmark(tmp_path):
+    """A cached split of one benchmark is never loaded as another's."""
+    from mone.data import build_split
+
+    one = build_split(0, "val", 4, TINY, tmp_path, workers=1, progress=False)
+    two = build_split(
+        0, "val", 4, ClipSpec(**{**TINY.__dict__, "benchmark": 2}), tmp_path, workers=1, progress=False
+    )
+    assert len(list(tmp_path.iterdir())) == 2
+    assert not np.array_equal(one["video"], two["video"])
+    assert np.array_equal(
+        two["video"][3], make_clip(0, "val", 3, ClipSpec(**{**TINY.__dict__, "benchmark": 2}))[0]
+    )
 
 
 def _build_with_slow_write(cache_dir: str) -> str:

@@ -86,6 +86,30 @@ def reference_run(tmp_path_factory, cache_dir):
 # ---------------------------------------------------------------------------------------------
 # configs
 # ---------------------------------------------------------------------------------------------
+def test_training_scripts_train_what_they_use():
+    """train_shipped.sh, then train_nested_baseline.sh: every config loads, every checkpoint a later
+    command reads (init_from, --mone/--nested/--dense/--checkpoint) is one an earlier command trains."""
+    import re
+
+    from mone.config import load_config
+
+    root = Path(__file__).resolve().parents[1]
+    trained: set[str] = set()
+    for script in ("train_shipped.sh", "train_nested_baseline.sh"):
+        text = (root / script).read_text().replace("\\\n", " ")
+        for line in text.splitlines():
+            if line.lstrip().startswith("#") or "python3 -m mone." not in line:
+                continue
+            for name in re.findall(r"--config (\w+)", line):
+                cfg = load_config(name)
+                if cfg.init_from:
+                    assert cfg.init_from.split("/")[1] in trained, (script, name, cfg.init_from)
+                trained.add(name)
+            for flag, run in re.findall(r"--(mone|nested|dense|checkpoint) runs/(\w+)/final\.pt", line):
+                assert run in trained, (script, flag, run)
+    assert trained == {"dense_s", "mone_s", "nested_s"}
+
+
 def test_shipped_configs_load():
     names = (
         "tiny",
@@ -96,6 +120,9 @@ def test_shipped_configs_load():
         "mone_s_ln1",
         "mone_s_router",
         "mone_s_kd",
+        "dense_s_v2",
+        "mone_s_v2",
+        "nested_s_v2",
     )
     for name in names:
         cfg = load_config(name)
@@ -122,6 +149,14 @@ def test_shipped_configs_load():
     # it starts from a dense_s step that dense_s keeps, and distils from dense_s's final weights
     step = int(kd["init_from"].removeprefix("runs/dense_s/step-").removesuffix(".pt"))
     assert step in load_config("dense_s").keep_steps and kd["distill_from"] == "runs/dense_s/final.pt"
+    # benchmark 2: the same three recipes on the other scene law, each from dense_s_v2
+    for name in ("dense_s", "mone_s", "nested_s"):
+        v1, v2 = load_config(name).to_dict(), load_config(f"{name}_v2").to_dict()
+        changed = {k for k in v1 if v1[k] != v2[k]}
+        assert changed == {"name", "benchmark"} | ({"init_from"} if v1["init_from"] else set()), name
+        assert v2["benchmark"] == 2 and v1["benchmark"] == 1
+        if v1["init_from"]:
+            assert v2["init_from"] == v1["init_from"].replace("runs/dense_s/", "runs/dense_s_v2/")
 
 
 @pytest.mark.parametrize("where", ["top", "model", "stage"])
@@ -147,6 +182,15 @@ def test_invalid_stage_values_raise():
 def test_invalid_precision_raises(tiny_dict):
     with pytest.raises(ValueError, match="precision"):
         TrainConfig.from_dict({**tiny_dict, "precision": "fp16"})
+
+
+def test_benchmark_version_is_checked_and_reaches_the_data(tiny_dict):
+    from mone.train import clip_spec
+
+    with pytest.raises(ValueError, match="benchmark"):
+        TrainConfig.from_dict({**tiny_dict, "benchmark": 3})
+    assert clip_spec(TrainConfig.from_dict(tiny_dict)).benchmark == 1
+    assert clip_spec(TrainConfig.from_dict({**tiny_dict, "benchmark": 2})).benchmark == 2
 
 
 def test_load_config_missing_names_available():
