@@ -250,6 +250,7 @@ def make_scene(rng: np.random.Generator, label: int, duration: float, benchmark:
             kind = str(rng.choice(["still", "sway", "jitter", "pulse"], p=[0.3, 0.25, 0.25, 0.2]))
             # in `static` nothing moves but noise and light, so its distractors stand still too
             if kind != "still" and name != "static":
+                # all three amplitudes are drawn, so the RNG stream is the same whichever kind is chosen
                 amp = {
                     "sway": rng.uniform(0.15, 0.4),
                     "jitter": rng.uniform(0.006, 0.015),
