@@ -25,6 +25,8 @@ from .model import MoNEViViT, gmacs
 from .train import ROUTER_BUDGET, TRAINING_ROOT, clip_spec, evaluate, router_quality
 
 EVAL_BUDGETS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]
+# Where the nested-only points come from (eval.json "nested_source"; the plot's legend follows it).
+NESTED_TRAINED, NESTED_FROM_MONE = "separate nested checkpoint", "MoNE weights, fixed router"
 
 
 def run(
@@ -62,19 +64,14 @@ def evaluate_all(mone: MoNEViViT, nested: MoNEViViT | None, dense: MoNEViViT | N
         )
     # nested-only: every token on one width. With no separately trained MatViViT, the MoNE weights
     # with a fixed router (all tokens on expert j) give the four points.
-    res["nested_source"] = (
-        "separate nested checkpoint" if nested is not None else "MoNE weights, fixed router"
-    )
+    res["nested_source"] = NESTED_TRAINED if nested is not None else NESTED_FROM_MONE
     nested = nested if nested is not None else mone
-    if nested is not None:
-        for j, w in enumerate(cfg.widths):
-            counts = [0] * e
-            counts[j] = n
-            top1, _ = run(nested, data, counts)
-            res["nested_only"].append(
-                {"width": w, "e_c": w / cfg.dim, "gmacs": gmacs(cfg, counts), "top1": top1}
-            )
-            print(f"nested-only width {w}: {top1:.4f}", flush=True)
+    for j, w in enumerate(cfg.widths):
+        counts = [0] * e
+        counts[j] = n
+        top1, _ = run(nested, data, counts)
+        res["nested_only"].append({"width": w, "e_c": w / cfg.dim, "gmacs": gmacs(cfg, counts), "top1": top1})
+        print(f"nested-only width {w}: {top1:.4f}", flush=True)
     if dense is not None:
         top1, _ = run(dense, data, None)
         res["dense"].append({"gmacs": gmacs(cfg, None), "top1": top1})
@@ -115,8 +112,8 @@ def plot(res: dict, path: Path) -> None:
         "random_router": ("MoNE, random router", "s--", "#999999"),
         "nested_only": (
             "Nested only, trained on its own"
-            if res.get("nested_source") == "separate nested checkpoint"
-            else "Nested only (MoNE weights, fixed router)",
+            if res.get("nested_source") == NESTED_TRAINED
+            else f"Nested only ({NESTED_FROM_MONE})",
             "^-",
             "#c75000",
         ),
