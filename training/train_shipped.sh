@@ -4,8 +4,8 @@
 #   1. dense ViViT baseline (configs/dense_s.py) to step 3000 (2 threads), keeping those weights
 #   2. side by side, one thread each: the dense baseline to its end (9000 steps), and MoNE
 #      (configs/mone_s.py: 6000 steps initialised from dense step 3000) — the shipped model
-#   3. evaluation on the test split (JSON, plot, markdown table)
-#   4. ONNX export of both models into public/models (+ metadata, golden vectors, parity check)
+#   3-4. evaluate_and_export.sh: evaluation on the test split (JSON, plot, markdown table), then
+#        ONNX export of both models into public/models (+ metadata, golden vectors, parity check)
 #   5. the browser sample clips into public/samples
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,10 +14,5 @@ python3 -m mone.train --config dense_s --no-progress --threads 1 > runs/dense_s.
 dense=$!
 python3 -m mone.train --config mone_s --no-progress --threads 1
 wait "$dense" || { echo "dense_s failed: see training/runs/dense_s.rest.out" >&2; exit 1; }
-python3 -m mone.evaluate --mone runs/mone_s/final.pt --dense runs/dense_s/final.pt \
-  --out ../docs/results/eval.json --plot ../docs/results/accuracy-vs-gmacs.png --markdown ../docs/results/eval.md
-python3 -m mone.export --checkpoint runs/mone_s/final.pt --out ../public/models --name mone-vivit-s \
-  --eval ../docs/results/eval.json --check
-python3 -m mone.export --checkpoint runs/dense_s/final.pt --out ../public/models --name vivit-dense-s \
-  --dense --eval ../docs/results/eval.json --check
+bash evaluate_and_export.sh
 python3 -m mone.samples --out ../public/samples

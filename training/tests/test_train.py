@@ -87,19 +87,31 @@ def reference_run(tmp_path_factory, cache_dir):
 # configs
 # ---------------------------------------------------------------------------------------------
 def test_training_scripts_train_what_they_use():
-    """train_shipped.sh, then train_nested_baseline.sh: every config loads, every checkpoint a later
-    command reads (init_from, --mone/--nested/--dense/--checkpoint) is one an earlier command trains."""
+    """train_shipped.sh, then train_nested_baseline.sh (and the evaluate_and_export.sh they call):
+    every config loads, every checkpoint a later command reads (init_from, --mone/--nested/--dense/
+    --checkpoint) is one an earlier command trains."""
     import re
 
     from mone.config import load_config
 
     root = Path(__file__).resolve().parents[1]
-    trained: set[str] = set()
-    for script in ("train_shipped.sh", "train_nested_baseline.sh"):
-        text = (root / script).read_text().replace("\\\n", " ")
+
+    def commands(script: str, args: str = "") -> list[str]:
+        # the script's `python3 -m mone.*` lines, with `bash other.sh ARGS` expanded in place
+        text = (root / script).read_text().replace("\\\n", " ").replace('"$@"', args)
+        out = []
         for line in text.splitlines():
-            if line.lstrip().startswith("#") or "python3 -m mone." not in line:
-                continue
+            call = re.match(r"\s*bash (\w+\.sh)(.*)", line)
+            if call:
+                out += commands(call.group(1), call.group(2))
+            elif "python3 -m mone." in line and not line.lstrip().startswith("#"):
+                out.append(line)
+        return out
+
+    trained: set[str] = set()
+    reads = 0
+    for script in ("train_shipped.sh", "train_nested_baseline.sh"):
+        for line in commands(script):
             for name in re.findall(r"--config (\w+)", line):
                 cfg = load_config(name)
                 if cfg.init_from:
@@ -107,7 +119,9 @@ def test_training_scripts_train_what_they_use():
                 trained.add(name)
             for flag, run in re.findall(r"--(mone|nested|dense|checkpoint) runs/(\w+)/final\.pt", line):
                 assert run in trained, (script, flag, run)
+                reads += 1
     assert trained == {"dense_s", "mone_s", "nested_s"}
+    assert reads == 9  # evaluate (mone, dense) + two exports, twice; the second evaluate adds --nested
 
 
 def test_shipped_configs_load():
