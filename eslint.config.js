@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'dist-harness/',
       'node_modules/',
       'training/',
       'public/',
@@ -35,9 +36,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    // The inference math is pure: no onnxruntime, no React. Keeps it testable in Node and
+    // The model maths is pure: no onnxruntime, no React, no DOM. Keeps it testable in Node and
     // reusable from the worker, the UI and benchmarks alike.
-    files: ['src/inference/**/*.ts'],
+    files: ['src/model/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
@@ -46,11 +47,11 @@ export default tseslint.config(
           patterns: [
             {
               group: ['onnxruntime-*', 'onnxruntime-*/**'],
-              message: 'src/inference must stay free of onnxruntime.',
+              message: 'src/model must stay free of onnxruntime.',
             },
             {
               group: ['react', 'react-dom', 'react/**', 'react-dom/**'],
-              message: 'src/inference must stay free of React.',
+              message: 'src/model must stay free of React.',
             },
           ],
         },
@@ -59,8 +60,34 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.{js,mjs,ts}', 'scripts/**/*.{js,mjs,ts}', 'e2e/**/*.ts'],
+    // The worker's inference engine: onnxruntime lives here, but it runs inside the worker, so no
+    // React and no DOM.
+    files: ['src/inference/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'react/**', 'react-dom/**'],
+              message: 'src/inference runs in the worker: no React.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document'],
+    },
+  },
+  {
+    files: ['*.{js,mjs,ts}', 'scripts/**/*.{js,mjs,ts}', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['e2e/harness/**', 'bench/page/**'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The harness and bench pages run in the browser (tsconfig.harness.json).
+    files: ['e2e/harness/**/*.ts', 'bench/page/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     rules: {

@@ -42,9 +42,11 @@ export default defineConfig<BackendOptions>({
     { name: 'webgpu', use: { ...chromium, backend: 'webgpu' }, grepInvert: /@wasm-only/ },
   ],
   webServer: {
-    // e2e always runs against the production build (the dev server's dependency optimiser can
-    // reload the page mid-test).
-    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+    // e2e always runs against a production build (the dev server's dependency optimiser can
+    // reload the page mid-test): the harness site, i.e. the app plus the test-only
+    // e2e/harness/inference.html, built into dist-harness/ (vite.config.ts), so that dist/
+    // never holds a harness page.
+    command: `npx vite build --mode harness && npx vite preview --mode harness --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,

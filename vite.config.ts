@@ -9,31 +9,41 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  plugins: [react()],
-  worker: {
-    // Module workers: onnxruntime-web is ESM and the worker imports it.
-    format: 'es',
-  },
-  optimizeDeps: {
-    // Pre-bundle the worker's dependencies up front: a cold dev server that discovers
-    // `onnxruntime-web/webgpu` (or CJS ajv) only when the worker starts reloads the page.
-    include: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'ajv/dist/2020'],
-  },
-  build: {
-    rolldownOptions: {
-      input: {
-        main: fileURLToPath(new URL('./index.html', import.meta.url)),
-        // Test-only page: drives the real inference worker through the bridge for
-        // e2e/engine.spec.ts, independent of the UI. Tiny, and never linked from the app.
-        'engine-test': fileURLToPath(new URL('./engine-test.html', import.meta.url)),
+/**
+ * `vite build` (npm run build) → dist/: the app only (index.html). `vite build --mode harness` →
+ * dist-harness/: the app plus the test-only page e2e/harness/inference.html, which drives the real
+ * inference worker through the inference client for e2e/inference.spec.ts; the e2e suite builds
+ * and serves that site (playwright.config.ts). scripts/check-build.mjs keeps harness pages out of
+ * dist/.
+ */
+export default defineConfig(({ mode }) => {
+  const harness = mode === 'harness';
+  const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+  return {
+    plugins: [react()],
+    worker: {
+      // Module workers: onnxruntime-web is ESM and the worker imports it.
+      format: 'es',
+    },
+    optimizeDeps: {
+      // Pre-bundle the worker's dependencies up front: a cold dev server that discovers
+      // `onnxruntime-web/webgpu` (or CJS ajv) only when the worker starts reloads the page.
+      include: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'ajv/dist/2020'],
+    },
+    build: {
+      outDir: harness ? 'dist-harness' : 'dist',
+      rolldownOptions: {
+        input: {
+          main: page('./index.html'),
+          ...(harness ? { 'harness-inference': page('./e2e/harness/inference.html') } : {}),
+        },
       },
     },
-  },
-  server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
-  test: {
-    environment: 'node',
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
-  },
+    server: { headers: crossOriginIsolation },
+    preview: { headers: crossOriginIsolation },
+    test: {
+      environment: 'node',
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    },
+  };
 });

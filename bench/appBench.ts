@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { percentile } from '../src/inference/latencyStats';
+import { percentile } from '../src/model/latencyStats';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import type { WorkerMemory } from './cdp';
 import type { MainThreadProfile } from './cdp';

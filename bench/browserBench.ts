@@ -1,10 +1,11 @@
 /**
- * (b) Headless Chromium: latency per clip on the real inference worker (bench.html → bridge →
- * src/workers), one worker per model, WASM with 1 thread (page not cross-origin isolated, as on
- * a host without COOP/COEP) and with all threads (isolated: 2 here), and WebGPU (the software
- * SwiftShader adapter here: few runs, labelled as such). Each round sweeps every budget once
- * (order rotated per round) on the MoNE worker and runs the dense worker once, so configs are
- * interleaved. Times are the worker's own session.run timing (ModelRunner.run).
+ * (b) Headless Chromium: latency per clip on the real inference worker (bench/page/bench.html →
+ * src/client/inferenceClient.ts → the worker), one worker per model, WASM with 1 thread (page
+ * not cross-origin isolated, as on a host without COOP/COEP) and with all threads (isolated: 2
+ * here), and WebGPU (the software SwiftShader adapter here: few runs, labelled as such). Each
+ * round sweeps every budget once (order rotated per round) on the MoNE worker and runs the dense
+ * worker once, so configs are interleaved. Times are the worker's own session.run timing
+ * (ModelRunner.run).
  *
  * Also: node placement under WebGPU from onnxruntime's verbose log, and the workers' memory.
  */
@@ -13,12 +14,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
-import type { BenchInit } from '../src/bench/main';
+import type { BenchInit } from './page/api';
 import type { Config, ModelFiles, Series } from './common';
 import { log, ROOT, rotate, summarize } from './common';
 import type { WorkerMemory } from './cdp';
 import { workerMemory } from './cdp';
-import { serve } from './site';
+import { BENCH_PAGE, serve } from './site';
 
 export interface BackendInfo {
   readonly backend: string;
@@ -72,7 +73,7 @@ async function openBench(context: BrowserContext, origin: string, logs: string[]
   page.on('worker', (worker) => {
     worker.on('console', (msg: ConsoleMessage) => logs.push(msg.text()));
   });
-  await page.goto(`${origin}/bench.html`);
+  await page.goto(`${origin}/${BENCH_PAGE}`);
   await page.waitForFunction(() => window.__bench !== undefined);
   return page;
 }
@@ -218,7 +219,7 @@ async function wasmSeries(
         backend: `wasm-${threads}t`,
         label: `Chromium WASM ${threads} thread${threads > 1 ? 's' : ''}${isolated ? ' (cross-origin isolated)' : ' (not isolated)'}`,
         notes: [
-          'real inference worker (bridge → src/workers), session.run timed in the worker',
+          'real inference worker (inference client → worker), session.run timed in the worker',
           `${opts.wasmRounds} interleaved rounds after ${opts.wasmRounds >= 20 ? 8 : 2} s of settling`,
         ],
         rows: summarize(opts.configs, samples),

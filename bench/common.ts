@@ -1,23 +1,26 @@
 /**
  * Shared pieces of `npm run bench`: paths, the two models, the budgets and their GMACs (computed
- * with the app's own budget/MACs code from src/inference, so the bench and the slider agree),
+ * with the app's own budget/MACs code from src/model, so the bench and the slider agree),
  * latency summaries and the result types written to bench-results/bench.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countsForBudget } from '../src/inference/budget';
-import { percentile } from '../src/inference/latencyStats';
-import { gmacsForCounts } from '../src/inference/macs';
-import { parseModelMetadataText } from '../src/inference/metadata';
-import type { ModelMetadata } from '../src/inference/metadata';
+import { countsForBudget } from '../src/model/budget';
+import { percentile } from '../src/model/latencyStats';
+import { gmacsForCounts } from '../src/model/macs';
+import { parseModelMetadataText } from '../src/model/metadata';
+import type { ModelMetadata } from '../src/model/metadata';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = join(ROOT, 'bench-results');
 export const DOCS_DIR = join(ROOT, 'docs', 'bench');
 
-/** The e_c values the issue asks for; the metadata's slider levels are added to them. */
+/**
+ * The budgets every latency series measures: the ends of the shipped range and the three ratio
+ * targets (TARGET_ECS); the metadata's slider levels are added to them.
+ */
 export const CORE_ECS = [0.15, 0.25, 0.5, 0.75, 1] as const;
 /** Budgets whose ratio is a target (latency ratio ≤ 1.2 × GMACs ratio). */
 export const TARGET_ECS = [0.25, 0.5, 0.75] as const;

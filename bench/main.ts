@@ -12,9 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AppResult } from './appBench';
 import { appBench } from './appBench';
-import type { BrowserResult } from './browserBench';
 import { browserBench } from './browserBench';
 import type { Series } from './common';
 import {
@@ -27,28 +25,13 @@ import {
   RESULTS_DIR,
   ROOT,
 } from './common';
-import type { CandidateResult, VariantResult } from './nodeBench';
+import type { CandidateResult } from './nodeBench';
 import { nodeCandidate, nodeLatency, nodeOptionExperiments } from './nodeBench';
 import type { ProfileResult } from './profile';
 import { profileConfig } from './profile';
 import { evaluateTargets, markdownReport, profileMarkdown, summaryOf } from './report';
+import type { BenchResults } from './results';
 import { buildSite } from './site';
-
-export interface BenchResults {
-  version: 1;
-  updated: string;
-  machine: ReturnType<typeof machineInfo>;
-  models: Record<string, { path: string; source: string; sha256: string; bytes: number }>;
-  phases: Record<string, string>;
-  /** 1-minute load average when each phase started and ended (the machine is shared). */
-  load: Record<string, { start: number; end: number }>;
-  series: Series[];
-  nodeOptions: VariantResult[] | null;
-  profiles: ProfileResult[] | null;
-  browser: BrowserResult | null;
-  app: AppResult | null;
-  candidates: CandidateResult[] | null;
-}
 
 const PHASES = ['node', 'options', 'profile', 'browser', 'app', 'candidate'] as const;
 type Phase = (typeof PHASES)[number];

@@ -8,7 +8,7 @@
  * budgets whose ratios are targets.
  */
 import * as ort from 'onnxruntime-node';
-import { percentile } from '../src/inference/latencyStats';
+import { percentile } from '../src/model/latencyStats';
 import type { Config, LatencyRow, ModelFiles, Series } from './common';
 import { CORE_ECS, ecId, goldenInput, log, rotate, sleep, summarize } from './common';
 

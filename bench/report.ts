@@ -1,10 +1,11 @@
 /**
- * The targets of issue 8 with pass/fail, the committed summary (docs/bench/bench-summary.json)
+ * The benchmark targets (latency ratio against GMACs ratio per backend, routing share of the run,
+ * WebGPU node placement, …) with pass/fail, the committed summary (docs/bench/bench-summary.json)
  * and the markdown tables printed at the end of `npm run bench`.
  */
-import type { BenchResults } from './main';
 import type { LatencyRow, Series } from './common';
 import { RATIO_TOLERANCE, TARGET_ECS } from './common';
+import type { BenchResults } from './results';
 
 export interface Target {
   readonly id: string;

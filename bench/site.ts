@@ -1,8 +1,9 @@
 /**
- * The site the browser phases load: the app (index.html) plus bench.html, built with the repo's
- * vite.config.ts into bench-results/site (never dist/, which the e2e suite builds and serves),
- * and served by `vite preview` on bench-only ports — cross-origin isolated (COOP/COEP, WASM
- * threads) or not (what a host without the headers gives: 1 WASM thread).
+ * The site the browser phases load: the app (index.html) plus the bench page
+ * (bench/page/bench.html, served at the same path), built with the repo's vite.config.ts into
+ * bench-results/site (never dist/, the production build, nor dist-harness/, the e2e site), and
+ * served by `vite preview` on bench-only ports — cross-origin isolated (COOP/COEP, WASM threads)
+ * or not (what a host without the headers gives: 1 WASM thread).
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -12,9 +13,11 @@ import type { ModelFiles } from './common';
 import { log, RESULTS_DIR, ROOT } from './common';
 
 export const SITE_DIR = join(RESULTS_DIR, 'site');
+/** The bench page, relative to the repository root and to the built site alike. */
+export const BENCH_PAGE = 'bench/page/bench.html';
 
 export async function buildSite(dense: ModelFiles | null): Promise<string> {
-  log(`building the app + bench.html into ${SITE_DIR.replace(`${ROOT}/`, '')}`);
+  log(`building the app + ${BENCH_PAGE} into ${SITE_DIR.replace(`${ROOT}/`, '')}`);
   // The module runner that runs this bench started a Vite dev server, which set NODE_ENV to
   // 'development'; a build inherits it and would bundle React's development build (jsxDEV,
   // console.createTask per element: several times slower rendering). Build as `npm run build` does.
@@ -32,7 +35,7 @@ export async function buildSite(dense: ModelFiles | null): Promise<string> {
         rolldownOptions: {
           input: {
             main: join(ROOT, 'index.html'),
-            bench: join(ROOT, 'bench.html'),
+            bench: join(ROOT, BENCH_PAGE),
           },
         },
       },
@@ -47,7 +50,7 @@ export async function buildSite(dense: ModelFiles | null): Promise<string> {
       copyFileSync(file, join(SITE_DIR, 'models', basename(file)));
     }
   }
-  if (!existsSync(join(SITE_DIR, 'bench.html'))) throw new Error('bench.html was not built');
+  if (!existsSync(join(SITE_DIR, BENCH_PAGE))) throw new Error(`${BENCH_PAGE} was not built`);
   return SITE_DIR;
 }
 

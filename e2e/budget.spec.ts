@@ -1,7 +1,7 @@
 /**
  * Scenarios 4–6 — the compute budget.
  *  4. Moving the slider (keyboard and `fill`) through six levels: for each, the heatmap's
- *     per-expert counts equal the budget math's counts (src/inference/budget.ts) and the GMACs
+ *     per-expert counts equal the budget math's counts (src/model/budget.ts) and the GMACs
  *     update; the model is never reloaded (one session, one download, the .onnx fetched once in
  *     the whole network log, pages and workers included, the same document).
  *  5. "Explore budgets" on the same page: the sweep chart gets one point per metadata budget level
@@ -13,16 +13,16 @@
  *     (on the software WebGPU adapter every run takes seconds).
  */
 import type { Page } from '@playwright/test';
-import { gmacsForCounts } from '../src/inference/macs';
+import { median } from '../src/model/latencyStats';
+import { gmacsForCounts } from '../src/model/macs';
 import { DEFAULT_DEAD_BAND } from '../src/store/autoBudget';
+import { countsFor } from '../src/store/budgetMath';
 import { expect, test } from './fixtures';
 import {
   clipTimeout,
-  countsFor,
   countsOf,
   isModelUrl,
   logRequests,
-  median,
   meta,
   openApp,
   readyTimeout,
@@ -51,7 +51,7 @@ test('budget without reload: six slider levels, then explore budgets; the model 
   await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
   expect(meta.labels).toContain(await page.getByTestId('top1').getAttribute('data-label'));
   expect(Number(await page.getByTestId('budget-slider').inputValue())).toBe(meta.budget.default_ec);
-  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta.budget.default_ec));
+  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta, meta.budget.default_ec));
   await expect(page.getByTestId('heatmap').locator('rect')).toHaveCount(meta.tokens.per_step);
   for (const chart of ['latency-chart', 'probability-chart', 'pareto-chart', 'sweep-chart']) {
     await expect(page.getByTestId(chart)).toBeVisible();
@@ -76,7 +76,7 @@ test('budget without reload: six slider levels, then explore budgets; the model 
   const shownGmacs: string[] = [];
   for (const { how, ec, act } of steps) {
     await act();
-    const counts = countsFor(ec);
+    const counts = countsFor(meta, ec);
     await expect(page.getByTestId('ec-value'), how).toHaveText(ecText(ec));
     expect(Number(await slider.inputValue()), how).toBeCloseTo(ec, 9);
     // The cost readout follows the slider at once (before any run).

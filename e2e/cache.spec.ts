@@ -2,7 +2,7 @@
  * Scenario 10 — second visit offline for the model: the first visit downloads the model and keeps
  * it in Cache Storage; a reload in the same browser context with every request for the .onnx
  * aborted still reaches Ready from the cache (no download counted) and classifies. WASM project
- * (engine.spec.ts checks the same cache path on WebGPU, where each app load here costs ~40 s of
+ * (inference.spec.ts checks the same cache path on WebGPU, where each app load here costs ~40 s of
  * warm-up).
  */
 import { expect, test } from './fixtures';

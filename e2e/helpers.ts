@@ -3,15 +3,14 @@
  * read what the page shows (top-1, heatmap counts, runs), log every request, record one entry per
  * classified clip, and save screenshots into e2e-artifacts/.
  *
- * Everything here reads the page the way a user sees it (the `data-testid` hooks of issue 6);
+ * Everything here reads the page the way a user sees it (the components' `data-testid` hooks);
  * nothing reaches into the app's store.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, CDPSession, Page, TestInfo } from '@playwright/test';
-import { countsForBudget } from '../src/inference/budget';
-import type { ModelMetadata } from '../src/inference/metadata';
+import type { ModelMetadata } from '../src/model/metadata';
 import type { Backend } from './fixtures';
 import { expect, test } from './fixtures';
 
@@ -24,13 +23,11 @@ export interface Sample {
   label: string;
 }
 
-const readJson = (rel: string): unknown => JSON.parse(readFileSync(publicPath(rel), 'utf8'));
+/** A JSON file under public/ (the files the app serves), e.g. 'models/mone-vivit-s.json'. */
+export const readJson = (rel: string): unknown => JSON.parse(readFileSync(publicPath(rel), 'utf8'));
 export const meta = readJson('models/mone-vivit-s.json') as ModelMetadata;
 export const samples = (readJson('samples/index.json') as { samples: Sample[] }).samples;
 export const MODEL_FILE = meta.model_file;
-
-export const countsFor = (ec: number) =>
-  countsForBudget(ec, meta.tokens.per_step, meta.experts.count);
 
 /**
  * Model download + warm-up of every budget level. WASM: a few seconds. WebGPU here is SwiftShader
@@ -163,12 +160,6 @@ export async function startRunLog(page: Page): Promise<void> {
 }
 
 export const runLog = (page: Page) => page.evaluate(() => window.__runLog ?? []);
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

@@ -4,10 +4,10 @@
  * both projects (WebGPU reads fewer clips: ~2.5 s each on the software adapter here). Opening on
  * a sample with no action is checked in budget.spec.ts, which opens the app anyway.
  */
+import { countsFor } from '../src/store/budgetMath';
 import { expect, test } from './fixtures';
 import {
   clipTimeout,
-  countsFor,
   countsOf,
   meta,
   openApp,
@@ -72,7 +72,7 @@ test('every class sample: the shown top-1 is that class (≥ 9 of 10) at the def
     await waitForRuns(page, (await runsOf(page)) + clips, (clips + 2) * clipTimeout(backend));
     const sequence = (await runLog(page)).slice(from, from + clips).map((r) => r.top1);
     results.push({ label: sample.label, shown: mostShown(sequence.slice(settle - 1)), sequence });
-    await expect.poll(() => countsOf(page)).toEqual(countsFor(meta.budget.default_ec));
+    await expect.poll(() => countsOf(page)).toEqual(countsFor(meta, meta.budget.default_ec));
     expect(Number(await slider.inputValue())).toBe(meta.budget.default_ec);
   }
   await screenshot(page, `app-sample-${samples.at(-1)!.label}-${backend}`);

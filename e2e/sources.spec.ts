@@ -9,10 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { countsFor } from '../src/store/budgetMath';
 import { expect, test } from './fixtures';
 import {
   clipTimeout,
-  countsFor,
   countsOf,
   heatmapFills,
   launchOptionsWith,
@@ -34,7 +34,7 @@ async function expectClassifying(page: Page, clips: number): Promise<void> {
   await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout('wasm') });
   await waitForMoreRuns(page, clips, clips * clipTimeout('wasm'));
   expect(meta.labels).toContain(await top1Of(page));
-  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta.budget.default_ec));
+  await expect.poll(() => countsOf(page)).toEqual(countsFor(meta, meta.budget.default_ec));
 }
 
 test(

@@ -1,5 +1,5 @@
 // `npm run bench`: runs bench/main.ts (TypeScript) in Node through Vite's module runner, so the
-// bench imports the app's own budget/MACs/metadata code from src/inference without a separate build step.
+// bench imports the app's own budget/MACs/metadata code from src/model without a separate build step.
 // Dependencies (onnxruntime-node, playwright-core, vite) load natively. Arguments pass through:
 //   npm run bench -- --help
 // BENCH_ENTRY=/bench/other.ts runs another module's `main(argv)` the same way (one-off analyses).

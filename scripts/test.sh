@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test suite, in order, continuing past failures. The last line printed is
 #   N passed, N failed, N skipped
-# totalled over all suites (typecheck, lint, format and ruff count as one check each); the exit
-# status is non-zero if anything failed.
+# totalled over all suites (typecheck, lint, format, ruff, build and cycles count as one check
+# each); the exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,9 @@ run typecheck check npm run --silent typecheck
 run lint check npm run --silent lint
 run format check npm run --silent format:check
 run ruff check python3 -m ruff check training
+# dist/ holds the app only (no harness or bench page); no import cycle in src/, bench/, e2e/.
+run build check npm run --silent check:build
+run cycles check npm run --silent check:cycles
 run vitest vitest npx vitest run --reporter=default --reporter=json \
   --outputFile.json=test-results/vitest.json
 # pytest exit code 5 = no tests collected; summarize-tests.mjs counts it as 0 tests, not a failure.

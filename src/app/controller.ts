@@ -1,16 +1,20 @@
 /**
- * The app's one imperative module: it owns the worker bridge, the <video> source, the camera
+ * The app's one imperative module: it owns the inference client, the <video> source, the camera
  * stream and the frame clock, and turns their events into store actions. Components call its
  * methods (chooseSample, startCamera, …) and read everything else from the store.
  *
  * Frame path: each presented video frame → frameDecision (model fps) → createImageBitmap of the
- * centre square, resized to the model input → bridge.sendFrame (transferred). Once the worker
+ * centre square, resized to the model input → client.sendFrame (transferred). Once the worker
  * holds a full clip, every new frame asks for a run unless one is in flight: one clip in flight,
  * never a queue.
  */
-import { createEngineBridge, type BridgeEvent, type EngineBridge } from '../engine/bridge';
-import type { ModelMetadata } from '../inference/metadata';
-import { centerCropRect } from '../inference/preprocess';
+import {
+  createInferenceClient,
+  type ClientEvent,
+  type InferenceClient,
+} from '../client/inferenceClient';
+import type { ModelMetadata } from '../model/metadata';
+import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';
 import { countsFor } from '../store/budgetMath';
 import type { AppStore } from '../store';
@@ -37,7 +41,7 @@ const STATS_INTERVAL_MS = 1000;
 export class AppController {
   private readonly store: AppStore;
   private readonly options: ControllerOptions;
-  private bridge: EngineBridge | null = null;
+  private client: InferenceClient | null = null;
   private readonly video: VideoSource;
   private stopWatching: (() => void) | null = null;
   private clock: FrameClock = initialFrameClock;
@@ -79,12 +83,12 @@ export class AppController {
   start(initialUrlState: { ec: number | null; sample: string | null; backend: BackendPreference }) {
     const s = this.store.getState();
     if (initialUrlState.ec !== null) s.budgetChanged(initialUrlState.ec);
-    this.bridge = createEngineBridge((ev) => this.onEngineEvent(ev));
+    this.client = createInferenceClient((ev) => this.onEngineEvent(ev));
     void this.initEngine(initialUrlState.backend);
     void this.loadSamples(initialUrlState.sample);
     this.timers.push(
       setInterval(() => {
-        if (this.store.getState().engine.phase === 'ready') this.bridge?.requestStats();
+        if (this.store.getState().engine.phase === 'ready') this.client?.requestStats();
       }, STATS_INTERVAL_MS),
     );
     this.unsubscribers.push(startUrlSync(this.store, this.options.search));
@@ -94,8 +98,8 @@ export class AppController {
     this.timers.forEach(clearInterval);
     this.unsubscribers.forEach((u) => u());
     this.stopSource();
-    this.bridge?.dispose();
-    this.bridge = null;
+    this.client?.dispose();
+    this.client = null;
   }
 
   attachVideo = (video: HTMLVideoElement | null): void => {
@@ -109,7 +113,7 @@ export class AppController {
     this.store.getState().initRequested(backend);
     if (this.warmupLevels.length === 0) this.warmupLevels = await this.fetchLevels();
     this.framesInClip = 0;
-    this.bridge?.init({
+    this.client?.init({
       metadataUrl: this.options.metadataUrl,
       backend,
       warmupLevels: this.warmupLevels,
@@ -143,7 +147,7 @@ export class AppController {
   }
 
   clearCache(): void {
-    this.bridge?.clearCache();
+    this.client?.clearCache();
   }
 
   /** Sent with the next frame that completes a clip (see requestRun), like a run. */
@@ -154,18 +158,18 @@ export class AppController {
 
   private trySweep(): void {
     const meta = this.store.getState().engine.metadata;
-    if (!this.sweepWanted || meta === null || this.bridge === null) return;
+    if (!this.sweepWanted || meta === null || this.client === null) return;
     if (this.framesInClip < meta.video.frames) return;
     const budgets = meta.budget.levels.map((ec) => ({ ec, counts: countsFor(meta, ec) }));
     // A software WebGPU adapter takes seconds per run: one run per level there.
     const slow = this.store.getState().engine.backend?.backend === 'webgpu';
-    const id = this.bridge.sweep(budgets, slow ? 1 : (this.options.sweepRepeats ?? 3));
+    const id = this.client.sweep(budgets, slow ? 1 : (this.options.sweepRepeats ?? 3));
     if (id === null) return; // a run is in flight; retried when its result arrives
     this.sweepWanted = false;
     this.store.getState().sweepRequested(id);
   }
 
-  private onEngineEvent(ev: BridgeEvent): void {
+  private onEngineEvent(ev: ClientEvent): void {
     const s = this.store.getState();
     switch (ev.type) {
       case 'loadProgress':
@@ -177,13 +181,13 @@ export class AppController {
       case 'ready':
         s.engineReady(ev);
         this.framesInClip = 0;
-        this.bridge?.resetClip();
-        this.bridge?.requestStats();
+        this.client?.resetClip();
+        this.client?.requestStats();
         return;
       case 'result':
         // A run that was in flight when the source changed describes the old video.
         if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now());
-        this.bridge?.requestStats();
+        this.client?.requestStats();
         return;
       case 'busy':
         return;
@@ -292,7 +296,7 @@ export class AppController {
     this.objectUrl = null;
     this.framesInClip = 0;
     this.staleRunId = this.lastRunId;
-    this.bridge?.resetClip();
+    this.client?.resetClip();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -317,12 +321,12 @@ export class AppController {
   private onVideoFrame(video: HTMLVideoElement, mediaTime: number): void {
     const { engine } = this.store.getState();
     const meta = engine.metadata;
-    if (engine.phase !== 'ready' || meta === null || this.bridge === null) return;
+    if (engine.phase !== 'ready' || meta === null || this.client === null) return;
     const step = frameDecision(this.clock, mediaTime, meta.video.fps);
     this.clock = step.clock;
     if (step.decision === 'skip') return;
     if (step.decision === 'restart') {
-      this.bridge.resetClip();
+      this.client.resetClip();
       this.framesInClip = 0;
     }
     void this.captureFrame(video, mediaTime, meta);
@@ -346,19 +350,19 @@ export class AppController {
       return; // the frame went away (source switched mid-capture): skip it
     }
     // Captured from a source that has since been replaced: drop it.
-    if (this.stopWatching !== watching || this.bridge === null) {
+    if (this.stopWatching !== watching || this.client === null) {
       bitmap.close();
       return;
     }
-    this.bridge.sendFrame(bitmap, mediaTime, capturedAt);
+    this.client.sendFrame(bitmap, mediaTime, capturedAt);
     this.framesInClip++;
     if (this.framesInClip >= meta.video.frames) this.requestRun();
   }
 
   private requestRun(): void {
     const { budget } = this.store.getState();
-    if (this.bridge === null || this.bridge.inFlight || budget.counts === null) return;
+    if (this.client === null || this.client.inFlight || budget.counts === null) return;
     if (this.sweepWanted) return this.trySweep();
-    this.lastRunId = this.bridge.run(budget.counts, runEc(budget)) ?? this.lastRunId;
+    this.lastRunId = this.client.run(budget.counts, runEc(budget)) ?? this.lastRunId;
   }
 }

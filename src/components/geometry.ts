@@ -4,7 +4,7 @@
  * Uses the same centre-crop rule as the frames sent to the model, so the overlay covers exactly
  * the pixels the model sees.
  */
-import { centerCropRect } from '../inference/preprocess';
+import { centerCropRect } from '../model/preprocess';
 
 export interface PercentBox {
   readonly left: number;

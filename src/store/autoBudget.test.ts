@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoBudgetStep, initialAutoBudgetState, snapEc } from './autoBudget';
+import { autoBudgetStep, initialAutoBudgetState } from './autoBudget';
 
 const params = { targetMs: 10, minEc: 0.15, maxEc: 1, step: 0.05, settleRuns: 3 };
 
@@ -11,15 +11,6 @@ function drive(ec: number, runs: number[]) {
     ({ ec: current, state } = autoBudgetStep(state, current, current, ms, params));
   return current;
 }
-
-describe('snapEc', () => {
-  it('snaps to the slider grid and clamps', () => {
-    expect(snapEc(0.52, 0.15, 1, 0.05)).toBe(0.5);
-    expect(snapEc(0.33, 0.15, 1, 0.05)).toBe(0.35);
-    expect(snapEc(0.01, 0.15, 1, 0.05)).toBe(0.15);
-    expect(snapEc(1.7, 0.15, 1, 0.05)).toBe(1);
-  });
-});
 
 describe('autoBudgetStep', () => {
   it('waits for settleRuns runs before moving', () => {

@@ -9,7 +9,8 @@
  * moves e_c by at most `maxStep`: WASM run times on a busy machine have heavy tails, and a burst of
  * fast runs once sent an unlimited step from 0.8 straight back to 1 (seen in the e2e suite).
  */
-import { median } from '../inference/latencyStats';
+import { median } from '../model/latencyStats';
+import { snapEc } from './budgetMath';
 
 export interface AutoBudgetParams {
   readonly targetMs: number;
@@ -36,13 +37,6 @@ export const initialAutoBudgetState: AutoBudgetState = { samples: [] };
 
 /** Default relative dead band (±10% of the target); the e2e suite reads it too. */
 export const DEFAULT_DEAD_BAND = 0.1;
-
-/** Nearest grid value minEc + k * step inside [minEc, maxEc], rounded to hide float dust. */
-export function snapEc(ec: number, minEc: number, maxEc: number, step: number): number {
-  const k = Math.round((ec - minEc) / step);
-  const snapped = Math.min(maxEc, Math.max(minEc, minEc + k * step));
-  return Math.round(snapped * 1e6) / 1e6;
-}
 
 /**
  * One controller step after a run measured at `runEc` took `runMs`. Runs at another e_c than the

@@ -1,10 +1,10 @@
 /**
- * Budget helpers the store and the views share: the slider grid and counts for an e_c, all read
- * from the model's metadata (never hard-coded, so another export with other levels just works).
+ * Budget helpers the store and the views share: the slider grid, snapping an e_c onto it and the
+ * counts for an e_c, all read from the model's metadata (never hard-coded, so another export with
+ * other levels just works).
  */
-import { countsForBudget } from '../inference/budget';
-import type { ModelMetadata } from '../inference/metadata';
-import { snapEc } from './autoBudget';
+import { countsForBudget } from '../model/budget';
+import type { ModelMetadata } from '../model/metadata';
 
 export type BudgetMeta = Pick<ModelMetadata, 'budget' | 'tokens' | 'experts'>;
 
@@ -24,6 +24,13 @@ export function sliderGrid(meta: BudgetMeta): SliderGrid {
   // grid rather than an unreachable full budget.
   const step = Math.abs(steps - Math.round(steps)) < 1e-9 ? EC_STEP : 0.005;
   return { min, max, step };
+}
+
+/** Nearest grid value minEc + k * step inside [minEc, maxEc], rounded to hide float dust. */
+export function snapEc(ec: number, minEc: number, maxEc: number, step: number): number {
+  const k = Math.round((ec - minEc) / step);
+  const snapped = Math.min(maxEc, Math.max(minEc, minEc + k * step));
+  return Math.round(snapped * 1e6) / 1e6;
 }
 
 /** e_c snapped onto the slider grid; null when not a finite number. */

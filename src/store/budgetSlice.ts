@@ -1,4 +1,4 @@
-import { effectiveCapacityOfCounts, validateCounts } from '../inference/budget';
+import { effectiveCapacityOfCounts, validateCounts } from '../model/budget';
 import { initialAutoBudgetState } from './autoBudget';
 import { countsFor, snapToGrid } from './budgetMath';
 import { rebalanceCounts } from './counts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCounts } from '../inference/budget';
+import { validateCounts } from '../model/budget';
 import { rebalanceCounts } from './counts';
 
 describe('rebalanceCounts', () => {

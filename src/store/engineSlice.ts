@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../workers/protocol';
 import { countsFor, snapToGrid } from './budgetMath';
-import { validateCounts } from '../inference/budget';
+import { validateCounts } from '../model/budget';
 import type { EngineSlice, EngineState, SliceCreator } from './types';
 
 export const initialEngine: EngineState = {

@@ -1,4 +1,4 @@
-import { TemporalSmoother } from '../inference/postprocess';
+import { TemporalSmoother } from '../model/postprocess';
 import { autoBudgetStep } from './autoBudget';
 import { countsFor, sliderGrid } from './budgetMath';
 import type { HistoryPoint, ResultsSlice, ResultsState, SliceCreator } from './types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countsForBudget } from '../inference/budget';
-import { denseGmacs, gmacsForCounts } from '../inference/macs';
+import { countsForBudget } from '../model/budget';
+import { denseGmacs, gmacsForCounts } from '../model/macs';
 import { initialBudget } from './budgetSlice';
 import { initialEngine } from './engineSlice';
 import {

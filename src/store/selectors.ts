@@ -3,12 +3,12 @@
  * select the raw slice they need and derive with these inside useMemo, so a selector never hands
  * zustand a fresh array per render.
  */
-import { effectiveCapacityOfCounts } from '../inference/budget';
-import { computeFraction, gmacsForCounts } from '../inference/macs';
-import type { CurvePoint, ModelMetadata } from '../inference/metadata';
-import { topK, type Prediction } from '../inference/postprocess';
-import { percentile } from '../inference/latencyStats';
-import { decodeRouting } from '../inference/routing';
+import { effectiveCapacityOfCounts } from '../model/budget';
+import { computeFraction, gmacsForCounts } from '../model/macs';
+import type { CurvePoint, ModelMetadata } from '../model/metadata';
+import { topK, type Prediction } from '../model/postprocess';
+import { percentile } from '../model/latencyStats';
+import { decodeRouting } from '../model/routing';
 import type { RunResult, SweepPoint } from '../workers/protocol';
 import type { AppError, BudgetState, EngineState, HistoryPoint, SourceState } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsForBudget, validateCounts } from '../inference/budget';
+import { countsForBudget, validateCounts } from '../model/budget';
 import { createAppStore } from './index';
 import { readyEvent, resultFor, shippedMetadata } from './testing';
 

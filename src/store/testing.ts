@@ -2,9 +2,9 @@
  * Builders for store tests (not imported by app code): the shipped model's metadata and engine
  * events shaped like the worker's.
  */
-import { parseModelMetadata, type ModelMetadata } from '../inference/metadata';
+import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
 import shipped from '../../public/models/mone-vivit-s.json';
-import { countsForBudget } from '../inference/budget';
+import { countsForBudget } from '../model/budget';
 import type { Ready, RunResult } from '../workers/protocol';
 
 export function shippedMetadata(curves?: ModelMetadata['evaluation']['curves']): ModelMetadata {

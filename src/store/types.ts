@@ -1,11 +1,11 @@
 /**
  * The app store's shape: one zustand store built from small slices (engine, budget, results,
  * source, heatmap, errors). Actions are named after what happened (`clipScored`,
- * `budgetChanged`), not after the field they set. Only plain data lives here: the worker bridge,
+ * `budgetChanged`), not after the field they set. Only plain data lives here: the worker client,
  * the MediaStream and the <video> element belong to src/app/controller.ts.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { ModelMetadata } from '../inference/metadata';
+import type { ModelMetadata } from '../model/metadata';
 import type {
   AdapterInfo,
   Backend,

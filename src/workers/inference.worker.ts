@@ -1,9 +1,9 @@
 /**
- * The inference worker: receives ToWorker messages and hands them to the engine (engine.ts),
- * which answers with FromWorker messages. Glue only.
+ * The inference worker: receives ToWorker messages and hands them to the engine
+ * (src/inference/engine.ts), which answers with FromWorker messages. Glue only.
  */
-import { InferenceEngine } from './engine';
-import { toEngineError } from './engineFailure';
+import { InferenceEngine } from '../inference/engine';
+import { toEngineError } from '../inference/engineFailure';
 import type { FromWorker, ToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;

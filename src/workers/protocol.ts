@@ -1,18 +1,19 @@
 /**
- * The one message protocol between the UI (src/engine/bridge.ts) and the inference worker.
+ * The one message protocol between the UI (src/client/inferenceClient.ts) and the inference
+ * worker.
  *
  * Both directions are discriminated unions on `type`. The UI imports only these types, so a change
  * here breaks every caller at compile time. Progress, warm-up, readiness, results and errors are
  * distinct messages so the UI's state machine (idle → loading → warming → ready → running → error)
  * follows the worker without guessing. Pure types: no DOM, no runtime code.
  */
-import type { AdapterInfo, Backend, BackendPreference } from '../inference/backendChoice';
-import type { ModelMetadata } from '../inference/metadata';
+import type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
+import type { ModelMetadata } from '../model/metadata';
 
-// Defined beside the pure backend choice (src/inference/backendChoice.ts), re-exported here so
+// Defined beside the pure backend choice (src/model/backendChoice.ts), re-exported here so
 // the UI keeps importing every message type from one place. 'auto' lets the worker choose
 // (hardware WebGPU adapter → webgpu, otherwise wasm).
-export type { AdapterInfo, Backend, BackendPreference } from '../inference/backendChoice';
+export type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
 
 // ---------------------------------------------------------------------------------------------
 // UI → worker
@@ -42,7 +43,7 @@ export interface FrameMessage {
   /** performance.now() on the UI thread when captured: end-to-end latency starts here. */
   readonly capturedAt: number;
   /**
-   * performance.timeOrigin of the UI thread (set by the bridge): the worker's clock starts later,
+   * performance.timeOrigin of the UI thread (set by the client): the worker's clock starts later,
    * so capturedAt is only comparable with the worker's performance.now() after shifting by the
    * difference of the two origins.
    */
@@ -217,7 +218,7 @@ export interface EngineError {
   readonly message: string;
   /** Set when the error answers a run/sweep request. */
   readonly requestId?: number;
-  /** True when the worker can no longer run (the bridge restarts it). */
+  /** True when the worker can no longer run (the client restarts it). */
   readonly fatal: boolean;
 }
 

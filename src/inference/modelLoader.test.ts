@@ -12,8 +12,8 @@ import {
   readWithProgress,
   sha256Hex,
 } from './modelLoader';
-import { tinyMetadataJson } from '../inference/testFixtures';
-import { parseModelMetadata } from '../inference/metadata';
+import { tinyMetadataJson } from '../model/testFixtures';
+import { parseModelMetadata } from '../model/metadata';
 
 const URL_ = 'http://localhost/models/m.onnx';
 

@@ -3,12 +3,12 @@
  * ring of the newest T frames, and written into the model's input buffer only when a run takes
  * the clip. Counts frames received and frames that never reached the model.
  */
-import { toLocalTime } from '../inference/latencyStats';
-import type { ModelMetadata } from '../inference/metadata';
-import { writeFrame } from '../inference/preprocess';
-import { FrameRing } from '../inference/ringBuffer';
+import { toLocalTime } from '../model/latencyStats';
+import type { ModelMetadata } from '../model/metadata';
+import { writeFrame } from '../model/preprocess';
+import { FrameRing } from '../model/ringBuffer';
 import { FrameReader } from './frameReader';
-import type { FrameMessage } from './protocol';
+import type { FrameMessage } from '../workers/protocol';
 
 interface StoredFrame {
   readonly rgba: Uint8ClampedArray;

@@ -1,6 +1,7 @@
 /**
- * What engine-test.html exposes on `window.__engineTest` for e2e/engine.spec.ts. Everything it
- * returns is plain data (typed arrays converted), so page.evaluate can hand it to the spec.
+ * What the inference harness page (inference.html) exposes on `window.__inferenceHarness` for
+ * e2e/inference.spec.ts. Everything it returns is plain data (typed arrays converted), so
+ * page.evaluate can hand it to the spec.
  */
 import type {
   BackendChosen,
@@ -11,7 +12,7 @@ import type {
   LoadProgress,
   RunTimings,
   SweepResult,
-} from '../workers/protocol';
+} from '../../src/workers/protocol';
 
 export interface InitOutcome {
   readonly backend: BackendChosen | null;
@@ -36,7 +37,7 @@ export interface RunOk {
   readonly timings: RunTimings;
 }
 
-/** `rejected`: the bridge refused because a run was already in flight. */
+/** `rejected`: the client refused because a run was already in flight. */
 export type RunOutcome = RunOk | EngineError | Busy | { readonly type: 'rejected' };
 
 export interface GoldenFrames {
@@ -47,7 +48,7 @@ export interface GoldenFrames {
   readonly fps: number;
 }
 
-export interface EngineTestApi {
+export interface InferenceHarnessApi {
   /** The ?backend= the page was opened with ('auto' when absent). */
   readonly requested: string;
   /** Whether navigator.gpu.requestAdapter() gives an adapter on this page. */
@@ -72,6 +73,6 @@ export interface EngineTestApi {
 
 declare global {
   interface Window {
-    __engineTest?: EngineTestApi;
+    __inferenceHarness?: InferenceHarnessApi;
   }
 }

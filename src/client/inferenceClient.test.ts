@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../workers/protocol';
-import type { BridgeEvent, WorkerLike } from './bridge';
-import { createEngineBridge } from './bridge';
+import type { ClientEvent, WorkerLike } from './inferenceClient';
+import { createInferenceClient } from './inferenceClient';
 
-/** A Worker stand-in: records what the bridge posts and lets the test answer or crash. */
+/** A Worker stand-in: records what the client posts and lets the test answer or crash. */
 class FakeWorker implements WorkerLike {
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
@@ -32,8 +32,8 @@ class FakeWorker implements WorkerLike {
 
 function setup(maxRestarts?: number) {
   const workers: FakeWorker[] = [];
-  const events: BridgeEvent[] = [];
-  const bridge = createEngineBridge((e) => events.push(e), {
+  const events: ClientEvent[] = [];
+  const client = createInferenceClient((e) => events.push(e), {
     createWorker: () => {
       const w = new FakeWorker();
       workers.push(w);
@@ -41,7 +41,7 @@ function setup(maxRestarts?: number) {
     },
     ...(maxRestarts !== undefined ? { maxRestarts } : {}),
   });
-  return { bridge, workers, events, last: () => workers[workers.length - 1]! };
+  return { client, workers, events, last: () => workers[workers.length - 1]! };
 }
 
 const INIT = { metadataUrl: '/models/m.json', backend: 'webgpu' as const, warmupLevels: [0.5] };
@@ -53,26 +53,26 @@ const lost: FromWorker = {
   fatal: true,
 };
 
-describe('createEngineBridge', () => {
+describe('createInferenceClient', () => {
   it('starts the worker lazily and posts init', () => {
-    const { bridge, workers } = setup();
+    const { client, workers } = setup();
     expect(workers).toHaveLength(0);
-    bridge.init(INIT);
+    client.init(INIT);
     expect(workers).toHaveLength(1);
     expect(workers[0]!.posted[0]!.message).toEqual({ type: 'init', ...INIT });
   });
 
   it('keeps one run in flight and frees the slot on the answer', () => {
-    const { bridge, last } = setup();
-    bridge.init(INIT);
-    const id = bridge.run([0, 0, 0, 64], 1);
+    const { client, last } = setup();
+    client.init(INIT);
+    const id = client.run([0, 0, 0, 64], 1);
     expect(id).toBe(1);
-    expect(bridge.inFlight).toBe(true);
-    expect(bridge.run([0, 0, 0, 64], 1)).toBeNull();
-    expect(bridge.sweep([], 1)).toBeNull();
+    expect(client.inFlight).toBe(true);
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull();
+    expect(client.sweep([], 1)).toBeNull();
     // An answer to another request does not free the slot.
     last().emit({ type: 'busy', requestId: 99 });
-    expect(bridge.inFlight).toBe(true);
+    expect(client.inFlight).toBe(true);
     last().emit({
       type: 'error',
       code: 'no-clip',
@@ -80,8 +80,8 @@ describe('createEngineBridge', () => {
       requestId: 1,
       fatal: false,
     });
-    expect(bridge.inFlight).toBe(false);
-    expect(bridge.sweep([{ ec: 1, counts: [0, 0, 0, 64] }], 3)).toBe(2);
+    expect(client.inFlight).toBe(false);
+    expect(client.sweep([{ ec: 1, counts: [0, 0, 0, 64] }], 3)).toBe(2);
     expect(last().posted.at(-1)!.message).toEqual({
       type: 'sweep',
       requestId: 2,
@@ -91,10 +91,10 @@ describe('createEngineBridge', () => {
   });
 
   it('transfers frames with the UI clock origin', () => {
-    const { bridge, last } = setup();
-    bridge.init(INIT);
+    const { client, last } = setup();
+    client.init(INIT);
     const bitmap = { close: () => undefined } as unknown as ImageBitmap;
-    bridge.sendFrame(bitmap, 1.5, 1234);
+    client.sendFrame(bitmap, 1.5, 1234);
     const { message, transfer } = last().posted.at(-1)!;
     expect(message).toEqual({
       type: 'frame',
@@ -107,9 +107,9 @@ describe('createEngineBridge', () => {
   });
 
   it('restarts a crashed worker on WASM and re-sends init', () => {
-    const { bridge, workers, events, last } = setup();
-    bridge.init(INIT);
-    bridge.run([0, 0, 0, 64], 1);
+    const { client, workers, events, last } = setup();
+    client.init(INIT);
+    client.run([0, 0, 0, 64], 1);
     workers[0]!.crash('out of memory');
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
@@ -122,14 +122,14 @@ describe('createEngineBridge', () => {
     ]);
     expect(last().posted[0]!.message).toEqual({ type: 'init', ...INIT, backend: 'wasm' });
     // The lost run no longer blocks new ones; late messages from the dead worker are ignored.
-    expect(bridge.inFlight).toBe(false);
+    expect(client.inFlight).toBe(false);
     workers[0]!.emit({ type: 'busy', requestId: 1 });
     expect(events).toHaveLength(1);
   });
 
   it('passes a lost WebGPU device on, then restarts on WASM', () => {
-    const { bridge, workers, events } = setup();
-    bridge.init(INIT);
+    const { client, workers, events } = setup();
+    client.init(INIT);
     workers[0]!.emit(lost);
     expect(events.map((e) => e.type)).toEqual(['error', 'restarted']);
     expect(events[1]).toMatchObject({ type: 'restarted', backend: 'wasm' });
@@ -139,33 +139,33 @@ describe('createEngineBridge', () => {
   });
 
   it('gives up after maxRestarts', () => {
-    const { bridge, workers, events } = setup(1);
-    bridge.init(INIT);
+    const { client, workers, events } = setup(1);
+    client.init(INIT);
     workers[0]!.crash('boom');
     workers[1]!.crash('boom');
     expect(workers).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'internal', fatal: true });
-    expect(bridge.run([0, 0, 0, 64], 1)).toBeNull();
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull();
     expect(workers).toHaveLength(2);
   });
 
   it('init again starts a fresh worker (one session per worker)', () => {
-    const { bridge, workers } = setup();
-    bridge.init(INIT);
-    bridge.init({ ...INIT, backend: 'wasm' });
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
     expect(workers[0]!.terminated).toBe(true);
     expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
   });
 
   it('dispose terminates the worker and closes later frames', () => {
-    const { bridge, workers } = setup();
-    bridge.init(INIT);
-    bridge.dispose();
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.dispose();
     expect(workers[0]!.terminated).toBe(true);
     let closed = false;
-    bridge.sendFrame({ close: () => (closed = true) } as unknown as ImageBitmap, 0, 0);
+    client.sendFrame({ close: () => (closed = true) } as unknown as ImageBitmap, 0, 0);
     expect(closed).toBe(true);
-    bridge.requestStats();
+    client.requestStats();
     expect(workers).toHaveLength(1);
     expect(workers[0]!.types()).toEqual(['init']);
   });

@@ -6,8 +6,8 @@
  * missing, blocked or full the model still loads, and the user is told it was not cached.
  * Dependencies are passed in so the logic runs in Node tests with fakes.
  */
-import { MetadataError, parseModelMetadataText } from '../inference/metadata';
-import type { ModelMetadata } from '../inference/metadata';
+import { MetadataError, parseModelMetadataText } from '../model/metadata';
+import type { ModelMetadata } from '../model/metadata';
 import { EngineFailure, errorMessageOf } from './engineFailure';
 
 /** Bump the suffix when the cache layout changes; clearCache deletes the whole store. */

@@ -7,12 +7,12 @@
  * implement onnxruntime-common's API).
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import { gmacsForCounts } from '../inference/macs';
-import type { ModelMetadata } from '../inference/metadata';
-import { checkModelIO } from '../inference/modelContract';
-import type { GraphTensor } from '../inference/modelContract';
-import { softmax } from '../inference/postprocess';
-import { decodeRouting } from '../inference/routing';
+import { gmacsForCounts } from '../model/macs';
+import type { ModelMetadata } from '../model/metadata';
+import { checkModelIO } from '../model/modelContract';
+import type { GraphTensor } from '../model/modelContract';
+import { softmax } from '../model/postprocess';
+import { decodeRouting } from '../model/routing';
 
 export interface ClipOutputs {
   /** [num_classes] */
@@ -63,8 +63,8 @@ export class ModelRunner {
   }
 
   /**
-   * Runs one clip ([1, T, 3, H, W] normalised, see preprocess.ts) with per-expert token counts.
-   * The caller must not modify `clip` until the promise settles.
+   * Runs one clip ([1, T, 3, H, W] normalised, see src/model/preprocess.ts) with per-expert token
+   * counts. The caller must not modify `clip` until the promise settles.
    */
   async run(clip: Float32Array, counts: readonly number[]): Promise<ClipOutputs> {
     const { inputs, outputs, video } = this.meta;

@@ -1,27 +1,27 @@
 /**
- * engine-test.html: the real inference worker driven through the bridge, no UI. The page's
+ * inference.html: the real inference worker driven through the inference client, no UI. The page's
  * `?backend=wasm|webgpu` is forwarded to init. See api.ts for what it exposes.
  */
-import { createEngineBridge } from '../engine/bridge';
-import { rgbClipBitmaps } from '../engine/rgbClip';
-import type { BridgeEvent } from '../engine/bridge';
-import type { BackendPreference, EngineError, LoadProgress } from '../workers/protocol';
-import type { EngineTestApi, InitOutcome, RunOutcome } from './api';
+import { createInferenceClient } from '../../src/client/inferenceClient';
+import { rgbClipBitmaps } from '../../src/client/rgbClip';
+import type { ClientEvent } from '../../src/client/inferenceClient';
+import type { BackendPreference, EngineError, LoadProgress } from '../../src/workers/protocol';
+import type { InferenceHarnessApi, InitOutcome, RunOutcome } from './api';
 
 const requested = new URLSearchParams(location.search).get('backend') ?? 'auto';
 const preference: BackendPreference =
   requested === 'wasm' || requested === 'webgpu' ? requested : 'auto';
 const status = document.getElementById('status')!;
 
-type Listener = (event: BridgeEvent) => boolean; // true: done, remove
+type Listener = (event: ClientEvent) => boolean; // true: done, remove
 const listeners = new Set<Listener>();
-const bridge = createEngineBridge((event) => {
+const client = createInferenceClient((event) => {
   status.textContent = event.type === 'error' ? `error: ${event.message}` : event.type;
   for (const listener of [...listeners]) if (listener(event)) listeners.delete(listener);
 });
 
 /** Resolves with the first event `pick` maps to a value. */
-function next<T>(pick: (event: BridgeEvent) => T | undefined): Promise<T> {
+function next<T>(pick: (event: ClientEvent) => T | undefined): Promise<T> {
   return new Promise((resolve) => {
     listeners.add((event) => {
       const value = pick(event);
@@ -50,7 +50,7 @@ function answer(requestId: number): Promise<RunOutcome> {
   });
 }
 
-const api: EngineTestApi = {
+const api: InferenceHarnessApi = {
   requested,
   async hasAdapter() {
     return (await navigator.gpu?.requestAdapter().catch(() => null)) != null;
@@ -73,7 +73,7 @@ const api: EngineTestApi = {
       if (event.type === 'error' && event.fatal) return { ...base, ready: null, error: event };
       return undefined;
     });
-    bridge.init({
+    client.init({
       metadataUrl: '/models/mone-vivit-s.json',
       backend: preference,
       warmupLevels: options.warmupLevels ?? [0.5],
@@ -84,16 +84,16 @@ const api: EngineTestApi = {
   },
   async feedGolden({ url, frames, height, width, fps }) {
     const bitmaps = await rgbClipBitmaps(url, frames, height, width);
-    bridge.resetClip();
-    bitmaps.forEach((bitmap, t) => bridge.sendFrame(bitmap, t / fps, performance.now()));
+    client.resetClip();
+    bitmaps.forEach((bitmap, t) => client.sendFrame(bitmap, t / fps, performance.now()));
   },
   async run(counts, ec) {
-    const id = bridge.run(counts, ec);
+    const id = client.run(counts, ec);
     return id === null ? { type: 'rejected' } : answer(id);
   },
   async runTwice(counts, ec) {
-    const first = bridge.run(counts, ec);
-    const second = bridge.run(counts, ec);
+    const first = client.run(counts, ec);
+    const second = client.run(counts, ec);
     const outcomes: Promise<RunOutcome>[] = [
       first === null ? Promise.resolve({ type: 'rejected' }) : answer(first),
       second === null ? Promise.resolve({ type: 'rejected' }) : answer(second),
@@ -102,7 +102,7 @@ const api: EngineTestApi = {
     return [a!, b!];
   },
   async sweep(budgets, repeats) {
-    const id = bridge.sweep(budgets, repeats);
+    const id = client.sweep(budgets, repeats);
     if (id === null) throw new Error('a run is in flight');
     return next((event) =>
       (event.type === 'sweepResult' || event.type === 'error') && event.requestId === id
@@ -112,7 +112,7 @@ const api: EngineTestApi = {
   },
   stats() {
     const reply = next((event) => (event.type === 'stats' ? event : undefined));
-    bridge.requestStats();
+    client.requestStats();
     return reply;
   },
   clearCache() {
@@ -121,10 +121,10 @@ const api: EngineTestApi = {
         ? event
         : undefined,
     );
-    bridge.clearCache();
+    client.clearCache();
     return reply;
   },
 };
 
-window.__engineTest = api;
+window.__inferenceHarness = api;
 status.textContent = 'idle';

@@ -1,15 +1,15 @@
 /**
  * The shipped model through the worker's own run/decode code (ModelRunner), on onnxruntime-node:
  * golden vectors from the exporter, budget changes on one session, metadata/graph mismatch.
- * The browser path (onnxruntime-web, WASM and WebGPU) is covered by e2e/engine.spec.ts.
+ * The browser path (onnxruntime-web, WASM and WebGPU) is covered by e2e/inference.spec.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countsForBudget } from '../inference/budget';
-import type { ModelMetadata } from '../inference/metadata';
-import { parseModelMetadata } from '../inference/metadata';
-import { createClip, writeFrame } from '../inference/preprocess';
+import { countsForBudget } from '../model/budget';
+import type { ModelMetadata } from '../model/metadata';
+import { parseModelMetadata } from '../model/metadata';
+import { createClip, writeFrame } from '../model/preprocess';
 import { decodeOutputs, ModelRunner } from './modelRunner';
 
 const MODELS = new URL('../../public/models/', import.meta.url);

@@ -1,57 +1,18 @@
 /**
- * bench.html (npm run bench only): drives the real inference worker through the bridge, one
- * worker ("slot") per model, so latencies are the app's own (same session options, same
- * ModelRunner). Exposes `window.__bench` to the Playwright side (bench/browserBench.ts); every
- * value it returns is plain data.
+ * bench.html (npm run bench only): drives the real inference worker through the inference client,
+ * one worker ("slot") per model, so latencies are the app's own (same session options, same
+ * ModelRunner). Exposes `window.__bench` (api.ts) to the Playwright side (bench/browserBench.ts).
  */
-import { createEngineBridge } from '../engine/bridge';
-import { rgbClipBitmaps } from '../engine/rgbClip';
-import type { BridgeEvent, EngineBridge } from '../engine/bridge';
-import type {
-  BackendChosen,
-  BackendPreference,
-  EngineError,
-  EngineStats,
-  SweepResult,
-} from '../workers/protocol';
+import { createInferenceClient } from '../../src/client/inferenceClient';
+import type { ClientEvent, InferenceClient } from '../../src/client/inferenceClient';
+import { rgbClipBitmaps } from '../../src/client/rgbClip';
+import type { BackendChosen } from '../../src/workers/protocol';
+import type { BenchApi, BenchInit } from './api';
 
-export interface BenchInit {
-  readonly backend: BackendChosen | null;
-  readonly ready: { backend: string; warmupMs: number; initMs: number } | null;
-  readonly error: EngineError | null;
-  /** ms from the init call to ready, on this page's clock. */
-  readonly pageMs: number;
-}
-
-export interface BenchApi {
-  hasAdapter(): Promise<boolean>;
-  init(
-    slot: string,
-    metadataUrl: string,
-    backend: BackendPreference,
-    options: { warmupLevels: number[]; verboseLogs: boolean },
-  ): Promise<BenchInit>;
-  /** Sends a THWC uint8 RGB clip to the slot's worker as ImageBitmaps. */
-  feed(slot: string, url: string, frames: number, height: number, width: number): Promise<void>;
-  sweep(
-    slot: string,
-    budgets: { ec: number; counts: number[] }[],
-    repeats: number,
-  ): Promise<SweepResult | EngineError>;
-  stats(slot: string): Promise<EngineStats>;
-  dispose(slot: string): void;
-}
-
-declare global {
-  interface Window {
-    __bench?: BenchApi;
-  }
-}
-
-type Listener = (event: BridgeEvent) => boolean; // true: done, remove
+type Listener = (event: ClientEvent) => boolean; // true: done, remove
 
 interface Slot {
-  readonly bridge: EngineBridge;
+  readonly client: InferenceClient;
   readonly listeners: Set<Listener>;
 }
 
@@ -62,17 +23,17 @@ function slotOf(name: string): Slot {
   let slot = slots.get(name);
   if (slot === undefined) {
     const listeners = new Set<Listener>();
-    const bridge = createEngineBridge((event) => {
+    const client = createInferenceClient((event) => {
       status.textContent = `${name}: ${event.type}`;
       for (const l of [...listeners]) if (l(event)) listeners.delete(l);
     });
-    slot = { bridge, listeners };
+    slot = { client, listeners };
     slots.set(name, slot);
   }
   return slot;
 }
 
-function next<T>(slot: Slot, pick: (event: BridgeEvent) => T | undefined): Promise<T> {
+function next<T>(slot: Slot, pick: (event: ClientEvent) => T | undefined): Promise<T> {
   return new Promise((resolve) => {
     slot.listeners.add((event) => {
       const value = pick(event);
@@ -103,7 +64,7 @@ const api: BenchApi = {
       }
       return undefined;
     });
-    slot.bridge.init({
+    slot.client.init({
       metadataUrl,
       backend,
       warmupLevels: options.warmupLevels,
@@ -115,8 +76,8 @@ const api: BenchApi = {
   async feed(name, url, frames, height, width) {
     const slot = slotOf(name);
     const bitmaps = await rgbClipBitmaps(url, frames, height, width);
-    slot.bridge.resetClip();
-    bitmaps.forEach((bitmap, t) => slot.bridge.sendFrame(bitmap, t / 10, performance.now()));
+    slot.client.resetClip();
+    bitmaps.forEach((bitmap, t) => slot.client.sendFrame(bitmap, t / 10, performance.now()));
   },
   sweep(name, budgets, repeats) {
     const slot = slotOf(name);
@@ -125,18 +86,18 @@ const api: BenchApi = {
         ? event
         : undefined,
     );
-    if (slot.bridge.sweep(budgets, repeats) === null)
+    if (slot.client.sweep(budgets, repeats) === null)
       throw new Error(`${name}: a run is in flight`);
     return reply;
   },
   stats(name) {
     const slot = slotOf(name);
     const reply = next(slot, (event) => (event.type === 'stats' ? event : undefined));
-    slot.bridge.requestStats();
+    slot.client.requestStats();
     return reply;
   },
   dispose(name) {
-    slots.get(name)?.bridge.dispose();
+    slots.get(name)?.client.dispose();
     slots.delete(name);
   },
 };

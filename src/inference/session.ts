@@ -6,9 +6,9 @@
  * EP, so both backends come from one artifact.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import type { Backend } from '../inference/backendChoice';
-import type { ModelMetadata } from '../inference/metadata';
-import { MetadataError } from '../inference/metadata';
+import type { Backend } from '../model/backendChoice';
+import type { ModelMetadata } from '../model/metadata';
+import { MetadataError } from '../model/metadata';
 import { EngineFailure, errorMessageOf } from './engineFailure';
 import { ModelRunner } from './modelRunner';
 

@@ -1,63 +1,49 @@
 /**
- * The real inference worker in Chromium, through src/engine/bridge.ts, on the shipped model:
- * engine-test.html (a test-only page built next to the app) exposes window.__engineTest.
+ * The real inference worker in Chromium, through src/client/inferenceClient.ts, on the shipped
+ * model: the harness page e2e/harness/inference.html (test-only, built into the e2e site next to
+ * the app, never into dist/) exposes window.__inferenceHarness.
  * Runs on both projects; the `webgpu` project forces WebGPU. The adapter here is SwiftShader
  * (software, seconds per run and ~1 s of shader compilation per new set of counts), so WebGPU
  * scenarios use one golden clip and budgets whose shapes are already compiled.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import type { InitOutcome, RunOk, RunOutcome } from '../src/engine-test/api';
-import { countsForBudget } from '../src/inference/budget';
+import { median } from '../src/model/latencyStats';
+import { countsFor } from '../src/store/budgetMath';
 import type { Backend } from './fixtures';
 import { expect, test } from './fixtures';
+import type { InitOutcome, RunOk, RunOutcome } from './harness/api';
+import { meta, MODEL_FILE, readJson, skipWithoutAdapter } from './helpers';
 
-const MODELS = new URL('../public/models/', import.meta.url);
-const MODEL_FILE = 'mone-vivit-s.onnx';
+const HARNESS_PAGE = '/e2e/harness/inference.html';
 /** Browser float paths differ from the exporter's CPU run more than onnxruntime-node does. */
 const LOGIT_TOLERANCE = 1e-3;
 
-interface Meta {
-  video: { frames: number; height: number; width: number; fps: number };
-  tokens: { per_step: number; time_steps: number };
-  experts: { count: number };
-  budget: { levels: number[] };
-}
 interface Golden {
   clips: {
     file: string;
     cases: { e_c: number; counts: number[]; logits: number[]; expert_index: number[] }[];
   }[];
 }
-const readJson = (file: string): unknown => JSON.parse(readFileSync(new URL(file, MODELS), 'utf8'));
-const meta = readJson('mone-vivit-s.json') as Meta;
-const golden = readJson('mone-vivit-s.golden.json') as Golden;
+const golden = readJson('models/mone-vivit-s.golden.json') as Golden;
 
-const countsFor = (ec: number) => countsForBudget(ec, meta.tokens.per_step, meta.experts.count);
-
-async function openEngine(page: Page, backend: Backend): Promise<void> {
+async function openHarness(page: Page, backend: Backend): Promise<void> {
   page.on('pageerror', (err) => console.log(`[page error] ${err.message}`));
-  await page.goto(`/engine-test.html?backend=${backend}`);
-  // Fail fast (not at the test timeout) when the page's script did not load, e.g. a dist/
-  // rebuilt under a running preview server.
-  await page.waitForFunction(() => window.__engineTest !== undefined, null, { timeout: 30_000 });
+  await page.goto(`${HARNESS_PAGE}?backend=${backend}`);
+  // Fail fast (not at the test timeout) when the page's script did not load, e.g. a
+  // dist-harness/ rebuilt under a running preview server.
+  await page.waitForFunction(() => window.__inferenceHarness !== undefined, null, {
+    timeout: 30_000,
+  });
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 }
 
-/** Skips the WebGPU project (with the reason printed) only when there is no adapter at all. */
-async function skipWithoutAdapter(page: Page, backend: Backend): Promise<void> {
-  if (backend !== 'webgpu') return;
-  const hasAdapter = await page.evaluate(() => window.__engineTest!.hasAdapter());
-  const reason = 'navigator.gpu.requestAdapter() returned null: no WebGPU adapter in this browser';
-  if (!hasAdapter) console.log(`[engine.spec] skipping WebGPU: ${reason}`);
-  test.skip(!hasAdapter, reason);
-}
-
-const init = (page: Page, options: Parameters<NonNullable<Window['__engineTest']>['init']>[0]) =>
-  page.evaluate((o) => window.__engineTest!.init(o), options);
+const init = (
+  page: Page,
+  options: Parameters<NonNullable<Window['__inferenceHarness']>['init']>[0],
+) => page.evaluate((o) => window.__inferenceHarness!.init(o), options);
 
 const run = (page: Page, counts: number[], ec: number): Promise<RunOutcome> =>
-  page.evaluate(([c, e]) => window.__engineTest!.run(c, e), [counts, ec] as const);
+  page.evaluate(([c, e]) => window.__inferenceHarness!.run(c, e), [counts, ec] as const);
 
 function expectResult(outcome: RunOutcome): RunOk {
   if (outcome.type !== 'result')
@@ -74,7 +60,7 @@ function expectReady(outcome: InitOutcome, backend: Backend): void {
 async function feedGolden(page: Page, file: string): Promise<void> {
   const { frames, height, width, fps } = meta.video;
   const clip = { url: `/models/${file}`, frames, height, width, fps };
-  await page.evaluate((c) => window.__engineTest!.feedGolden(c), clip);
+  await page.evaluate((c) => window.__inferenceHarness!.feedGolden(c), clip);
 }
 
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
@@ -87,16 +73,16 @@ test('golden clips and budget changes on the requested backend, one session', as
   backend,
 }) => {
   test.setTimeout(backend === 'webgpu' ? 420_000 : 120_000);
-  await openEngine(page, backend);
+  await openHarness(page, backend);
   await skipWithoutAdapter(page, backend);
 
   // WebGPU: warm up only the first golden budget (each new set of counts compiles shaders).
-  const warmupLevels = backend === 'webgpu' ? [1] : meta.budget.levels;
+  const warmupLevels = backend === 'webgpu' ? [1] : [...meta.budget.levels];
   const ready = await init(page, { warmupLevels });
   expectReady(ready, backend);
   const adapter = ready.backend?.adapter;
   console.log(
-    `[engine.spec] ${backend}: ${ready.backend?.reason} threads=${ready.backend?.threads}` +
+    `[inference.spec] ${backend}: ${ready.backend?.reason} threads=${ready.backend?.threads}` +
       ` adapter=${adapter ? `${adapter.vendor}/${adapter.architecture} fallback=${adapter.isFallbackAdapter} shader-f16=${adapter.shaderF16}` : 'none'}` +
       ` init=${ready.ready?.initMs.toFixed(0)}ms warmup(${warmupLevels.length})=${ready.ready?.warmupMs.toFixed(0)}ms`,
   );
@@ -125,7 +111,7 @@ test('golden clips and budget changes on the requested backend, one session', as
   // WebGPU reuses budgets whose shapes were compiled above; WASM takes five others.
   const levels = backend === 'webgpu' ? [0.3, 1, 0.15, 0.8, 0.5] : [0.25, 0.9, 0.4, 0.7, 0.6];
   for (const ec of levels) {
-    const counts = countsFor(ec);
+    const counts = countsFor(meta, ec);
     const result = expectResult(await run(page, counts, ec));
     runMs.push(result.timings.runMs);
     expect(result.counts).toEqual(counts);
@@ -135,22 +121,21 @@ test('golden clips and budget changes on the requested backend, one session', as
     expect(result.timings.endToEndMs).toBeGreaterThanOrEqual(result.timings.runMs);
   }
 
-  // One run in flight: the bridge refuses a second instead of queueing it.
+  // One run in flight: the client refuses a second instead of queueing it.
   const [first, second] = await page.evaluate(
-    (c) => window.__engineTest!.runTwice(c, 0.5),
-    countsFor(0.5),
+    (c) => window.__inferenceHarness!.runTwice(c, 0.5),
+    countsFor(meta, 0.5),
   );
   expect(first.type).toBe('result');
   expect(second.type).toBe('rejected');
 
-  const sorted = [...runMs.slice(1)].sort((a, b) => a - b);
   console.log(
-    `[engine.spec] ${backend}: first run after warm-up ${runMs[0]?.toFixed(1)} ms, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms over ${runMs.length} runs`,
+    `[inference.spec] ${backend}: first run after warm-up ${runMs[0]?.toFixed(1)} ms, median ${median(runMs.slice(1)).toFixed(1)} ms over ${runMs.length} runs`,
   );
 
   // "Explore budgets": one sweepResult, medians per budget, compute rising with e_c.
-  const budgets = [0.5, 1].map((ec) => ({ ec, counts: countsFor(ec) }));
-  const sweep = await page.evaluate(([b, r]) => window.__engineTest!.sweep(b, r), [
+  const budgets = [0.5, 1].map((ec) => ({ ec, counts: countsFor(meta, ec) }));
+  const sweep = await page.evaluate(([b, r]) => window.__inferenceHarness!.sweep(b, r), [
     budgets,
     2,
   ] as const);
@@ -162,7 +147,7 @@ test('golden clips and budget changes on the requested backend, one session', as
     expect(point.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   }
 
-  const stats = await page.evaluate(() => window.__engineTest!.stats());
+  const stats = await page.evaluate(() => window.__inferenceHarness!.stats());
   expect(stats).toMatchObject({
     sessionsCreated: 1,
     modelDownloads: 1,
@@ -177,7 +162,7 @@ test('a second page loads the model from Cache Storage with the model URL blocke
   backend,
 }) => {
   test.setTimeout(backend === 'webgpu' ? 180_000 : 60_000);
-  await openEngine(page, backend);
+  await openHarness(page, backend);
   await skipWithoutAdapter(page, backend);
   const first = await init(page, { warmupLevels: [0.5] });
   expectReady(first, backend);
@@ -189,13 +174,13 @@ test('a second page loads the model from Cache Storage with the model URL blocke
     modelRequests++;
     return route.abort('blockedbyclient');
   });
-  await openEngine(second, backend);
+  await openHarness(second, backend);
   const cached = await init(second, { warmupLevels: [0.5] });
   expectReady(cached, backend);
   expect(cached.progress).toHaveLength(1);
   expect(cached.progress[0]).toMatchObject({ fromCache: true, file: MODEL_FILE });
   expect(modelRequests).toBe(0);
-  expect(await second.evaluate(() => window.__engineTest!.stats())).toMatchObject({
+  expect(await second.evaluate(() => window.__inferenceHarness!.stats())).toMatchObject({
     sessionsCreated: 1,
     modelDownloads: 0,
   });
@@ -205,7 +190,7 @@ test('a second page loads the model from Cache Storage with the model URL blocke
   expect(blocked.error).toMatchObject({ code: 'model-missing', fatal: true });
   expect(modelRequests).toBe(1);
 
-  expect(await second.evaluate(() => window.__engineTest!.clearCache())).toEqual({
+  expect(await second.evaluate(() => window.__inferenceHarness!.clearCache())).toEqual({
     type: 'cacheCleared',
     removed: 1,
   });
@@ -218,9 +203,11 @@ test(
     tag: '@wasm-only',
   },
   async ({ page, browserName, playwright }) => {
-    await page.goto('/engine-test.html'); // no ?backend: 'auto'
-    await page.waitForFunction(() => window.__engineTest !== undefined, null, { timeout: 30_000 });
-    const adapter = await page.evaluate(() => window.__engineTest!.hasAdapter());
+    await page.goto(HARNESS_PAGE); // no ?backend: 'auto'
+    await page.waitForFunction(() => window.__inferenceHarness !== undefined, null, {
+      timeout: 30_000,
+    });
+    const adapter = await page.evaluate(() => window.__inferenceHarness!.hasAdapter());
     const auto = await init(page, { warmupLevels: [0.5] });
     expectReady(auto, 'wasm');
     if (adapter) {
@@ -241,8 +228,8 @@ test(
     try {
       const context = await noGpu.newContext({ baseURL: test.info().project.use.baseURL });
       const bare = await context.newPage();
-      await openEngine(bare, 'webgpu');
-      expect(await bare.evaluate(() => window.__engineTest!.hasAdapter())).toBe(false);
+      await openHarness(bare, 'webgpu');
+      expect(await bare.evaluate(() => window.__inferenceHarness!.hasAdapter())).toBe(false);
       const forced = await init(bare, {});
       expect(forced.error).toMatchObject({ code: 'backend-unavailable', fatal: true });
       expect(forced.error?.message).toMatch(/no WebGPU adapter is available/);

@@ -6,10 +6,10 @@
  */
 import type { Backend, FromWorker, InitRequest, SweepRequest, ToWorker } from '../workers/protocol';
 
-export type BridgeEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
+export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
 export type InitOptions = Omit<InitRequest, 'type'>;
 
-/** The parts of a Worker the bridge uses (a fake in unit tests). */
+/** The parts of a Worker the client uses (a fake in unit tests). */
 export interface WorkerLike {
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
@@ -17,13 +17,13 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-export interface EngineBridgeOptions {
+export interface InferenceClientOptions {
   createWorker?: () => WorkerLike;
   /** Restarts before giving up (a worker that crashes on every start would loop). Default 3. */
   maxRestarts?: number;
 }
 
-export interface EngineBridge {
+export interface InferenceClient {
   /** (Re)starts the engine: a fresh worker (one session per worker) loading this model. */
   init(options: InitOptions): void;
   /** Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now(). */
@@ -47,10 +47,10 @@ function spawnInferenceWorker(): WorkerLike {
   });
 }
 
-export function createEngineBridge(
-  onEvent: (event: BridgeEvent) => void,
-  options: EngineBridgeOptions = {},
-): EngineBridge {
+export function createInferenceClient(
+  onEvent: (event: ClientEvent) => void,
+  options: InferenceClientOptions = {},
+): InferenceClient {
   const spawn = options.createWorker ?? spawnInferenceWorker;
   const maxRestarts = options.maxRestarts ?? 3;
   let worker: WorkerLike | null = null;

@@ -1,5 +1,5 @@
 /** What WebGPU adapter this worker would get, if any (never throws). */
-import type { AdapterInfo } from '../inference/backendChoice';
+import type { AdapterInfo } from '../model/backendChoice';
 
 export async function probeAdapter(): Promise<AdapterInfo | null> {
   // navigator.gpu is undefined where WebGPU is off; requestAdapter() resolves null when the

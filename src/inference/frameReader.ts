@@ -3,9 +3,9 @@
  *
  * The UI already sends frames centre-cropped and resized (createImageBitmap with resize options),
  * so this is normally a 1:1 copy. A frame of another size is centre-cropped and scaled here with
- * the same rule (preprocess.ts) rather than rejected.
+ * the same rule (src/model/preprocess.ts) rather than rejected.
  */
-import { centerCropRect } from '../inference/preprocess';
+import { centerCropRect } from '../model/preprocess';
 
 export class FrameReader {
   private readonly ctx: OffscreenCanvasRenderingContext2D;

@@ -3,7 +3,7 @@
  * worker glue turns it into one `error` message. Anything else that escapes is a bug and is
  * reported as 'internal'.
  */
-import type { EngineError, ErrorCode } from './protocol';
+import type { EngineError, ErrorCode } from '../workers/protocol';
 
 export class EngineFailure extends Error {
   readonly code: ErrorCode;

@@ -6,12 +6,12 @@
  * `expert_counts` input); one run in flight, a second answered `busy` and never queued; every
  * request is answered with exactly one message.
  */
-import type { Backend } from '../inference/backendChoice';
-import { chooseBackend, wasmThreads } from '../inference/backendChoice';
-import { countsForBudget, validateCounts } from '../inference/budget';
-import { median } from '../inference/latencyStats';
-import type { ModelMetadata } from '../inference/metadata';
-import { createClip } from '../inference/preprocess';
+import type { Backend } from '../model/backendChoice';
+import { chooseBackend, wasmThreads } from '../model/backendChoice';
+import { countsForBudget, validateCounts } from '../model/budget';
+import { median } from '../model/latencyStats';
+import type { ModelMetadata } from '../model/metadata';
+import { createClip } from '../model/preprocess';
 import { probeAdapter } from './backendProbe';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
@@ -27,7 +27,7 @@ import type {
   RunRequest,
   SweepPoint,
   SweepRequest,
-} from './protocol';
+} from '../workers/protocol';
 import { configureRuntime, createSession } from './session';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;

@@ -1,7 +1,7 @@
 /**
  * A raw RGB clip (T × H × W × 3 bytes, the layout of the exporter's golden `.u8` files) as one
  * ImageBitmap per frame, with no colour management or premultiplication so the bytes reach the
- * worker unchanged. Used by the engine test page and the benchmark page.
+ * worker unchanged. Used by the e2e harness page and the benchmark page.
  */
 export async function rgbClipBitmaps(
   url: string,
