@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test suite, in order, continuing past failures. The last line printed is
 #   N passed, N failed, N skipped
-# totalled over all suites (typecheck, lint, format, ruff, build and cycles count as one check
-# each); the exit status is non-zero if anything failed.
+# totalled over all suites (typecheck, lint, format, ruff, build, cycles and docs count as one
+# check each); the exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,8 @@ run ruff check python3 -m ruff check training
 # dist/ holds the app only (no harness or bench page); no import cycle in src/, bench/, e2e/.
 run build check npm run --silent check:build
 run cycles check npm run --silent check:cycles
+# Every relative link in the docs resolves; no ticket-number references anywhere.
+run docs check npm run --silent check:docs
 run vitest vitest npx vitest run --reporter=default --reporter=json \
   --outputFile.json=test-results/vitest.json
 # pytest exit code 5 = no tests collected; summarize-tests.mjs counts it as 0 tests, not a failure.
