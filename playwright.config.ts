@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/chromium';
 import type { BackendOptions } from './e2e/fixtures';
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts (git worktrees) run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 // Debian's Chromium with the flags that work here (e2e/chromium.ts), plus a fake camera.
 const chromium = {
