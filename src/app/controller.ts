@@ -322,7 +322,9 @@ export class AppController {
     const { engine } = this.store.getState();
     const meta = engine.metadata;
     if (engine.phase !== 'ready' || meta === null || this.client === null) return;
-    const step = frameDecision(this.clock, mediaTime, meta.video.fps);
+    // Looping sources: a file shorter than one clip keeps its clip across the loop point.
+    const loop = video.loop ? { duration: video.duration, frames: meta.video.frames } : undefined;
+    const step = frameDecision(this.clock, mediaTime, meta.video.fps, loop);
     this.clock = step.clock;
     if (step.decision === 'skip') return;
     if (step.decision === 'restart') {
