@@ -6,7 +6,8 @@
  *  - a corrupt video file (an .mp4 cut in half: its index is gone);
  *  - the model answered with HTTP 404;
  *  - a model whose bytes do not match the metadata's sha256;
- *  - an audio-only file (no video track), which must not take the page down.
+ *  - an audio-only file (no video track), which must not take the page down;
+ *  - a model download that never answers (stall timeout, shortened with `?stall=2`).
  * The model failures are fatal for the engine: the page offers Retry, which loads again once the
  * network behaves.
  */
@@ -205,6 +206,24 @@ test(
           },
         }),
       { title: 'Model file is corrupt', detail: /sha256/, shot: 'error-model-hash-wasm' },
+    );
+  },
+);
+
+test(
+  'a model download that never answers: a stall message after the timeout, Retry, then a sample plays',
+  { tag: '@wasm-only' },
+  async ({ page, appPath }) => {
+    await modelFailureThenRetry(
+      page,
+      appPath,
+      () => new Promise<void>(() => {}), // never fulfilled, aborted or continued
+      {
+        title: 'Model download stalled',
+        detail: /no data for 2 s/,
+        shot: 'error-model-stalled-wasm',
+        path: `${appPath}&stall=2`, // the stall timeout, shortened from its default
+      },
     );
   },
 );

@@ -22,6 +22,7 @@ import type { BackendPreference } from '../workers/protocol';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
 import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
+import type { LinkState } from './urlState';
 import { startUrlSync } from './urlSync';
 import { VideoSource } from './videoSource';
 
@@ -57,7 +58,8 @@ export class AppController {
   private staleRunId = 0;
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribers: (() => void)[] = [];
-  private warmupLevels: readonly number[] = [];
+  /** From the link (`?stall=`), for tests; null: the engine's default stall timeout. */
+  private stallTimeoutMs: number | null = null;
 
   constructor(store: AppStore, options: ControllerOptions) {
     this.store = store;
@@ -80,12 +82,16 @@ export class AppController {
   // -------------------------------------------------------------------------------------------
   // lifecycle
   // -------------------------------------------------------------------------------------------
-  start(initialUrlState: { ec: number | null; sample: string | null; backend: BackendPreference }) {
+  start(link: LinkState) {
     const s = this.store.getState();
-    if (initialUrlState.ec !== null) s.budgetChanged(initialUrlState.ec);
+    for (const message of link.problems) {
+      s.errorRaised({ scope: 'app', title: 'Link parameter', message, severity: 'warning' });
+    }
+    if (link.ec !== null) s.budgetChanged(link.ec, `ec=${link.ecText ?? String(link.ec)}`);
+    if (link.stallSeconds !== null) this.stallTimeoutMs = link.stallSeconds * 1000;
     this.client = createInferenceClient((ev) => this.onEngineEvent(ev));
-    void this.initEngine(initialUrlState.backend);
-    void this.loadSamples(initialUrlState.sample);
+    this.initEngine(link.backend);
+    void this.loadSamples(link.sample);
     this.timers.push(
       setInterval(() => {
         if (this.store.getState().engine.phase === 'ready') this.client?.requestStats();
@@ -109,41 +115,27 @@ export class AppController {
   // -------------------------------------------------------------------------------------------
   // engine
   // -------------------------------------------------------------------------------------------
-  private async initEngine(backend: BackendPreference): Promise<void> {
+  /**
+   * Starts an engine; the client runs one switch at a time, the last one winning. The worker reads
+   * the metadata (one request) and warms up every budget level it lists before `ready`.
+   */
+  private initEngine(backend: BackendPreference): void {
     this.store.getState().initRequested(backend);
-    if (this.warmupLevels.length === 0) this.warmupLevels = await this.fetchLevels();
     this.framesInClip = 0;
     this.client?.init({
       metadataUrl: this.options.metadataUrl,
       backend,
-      warmupLevels: this.warmupLevels,
+      ...(this.stallTimeoutMs !== null ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
     });
   }
 
-  /**
-   * The budget levels to warm up, read from the metadata before the worker loads it (so every
-   * slider level is compiled before `ready`). The worker validates the metadata itself; if this
-   * read fails it warms the default level only and reports the real problem.
-   */
-  private async fetchLevels(): Promise<readonly number[]> {
-    try {
-      const response = await fetch(this.options.metadataUrl);
-      if (!response.ok) return [];
-      const json = (await response.json()) as { budget?: { levels?: unknown } };
-      const levels = json.budget?.levels;
-      return Array.isArray(levels) ? levels.filter((x): x is number => typeof x === 'number') : [];
-    } catch {
-      return [];
-    }
-  }
-
   chooseBackend(preference: BackendPreference): void {
-    void this.initEngine(preference);
+    this.initEngine(preference);
   }
 
   /** After a fatal model error: load again with the same preference. */
   retry(): void {
-    void this.initEngine(this.store.getState().engine.preference);
+    this.initEngine(this.store.getState().engine.preference);
   }
 
   clearCache(): void {
@@ -207,6 +199,8 @@ export class AppController {
       case 'restarted':
         this.framesInClip = 0;
         return s.engineRestarted(ev.reason, ev.backend);
+      case 'disposed':
+        return s.engineDisposed(ev);
     }
   }
 
@@ -221,7 +215,16 @@ export class AppController {
       const samples = (index.samples ?? []).map(({ file, label }) => ({ file, label }));
       this.store.getState().samplesLoaded(samples);
       // Open on a sample so predictions appear with no action: the linked one, else the first.
-      const pick = samples.find((x) => x.label === wanted || x.file === wanted) ?? samples[0];
+      const linked = samples.find((x) => x.label === wanted || x.file === wanted);
+      if (wanted !== null && linked === undefined) {
+        this.store.getState().errorRaised({
+          scope: 'app',
+          title: 'Link parameter',
+          message: `sample=${wanted} is not one of the bundled samples; it was ignored.`,
+          severity: 'warning',
+        });
+      }
+      const pick = linked ?? samples[0];
       if (pick !== undefined && this.store.getState().source.kind === 'none') {
         this.chooseSample(pick.file);
       }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import type { ClientEvent, WorkerLike } from './inferenceClient';
-import { createInferenceClient } from './inferenceClient';
+import { createInferenceClient, DISPOSE_TIMEOUT_MS } from './inferenceClient';
 
 /** A Worker stand-in: records what the client posts and lets the test answer or crash. */
 class FakeWorker implements WorkerLike {
@@ -52,6 +52,13 @@ const lost: FromWorker = {
   message: 'The WebGPU device was lost (unknown: gone).',
   fatal: true,
 };
+
+/** Lets the client's promise chains (dispose → next worker) run. */
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('createInferenceClient', () => {
   it('starts the worker lazily and posts init', () => {
@@ -149,12 +156,65 @@ describe('createInferenceClient', () => {
     expect(workers).toHaveLength(2);
   });
 
-  it('init again starts a fresh worker (one session per worker)', () => {
+  it('init again disposes the worker, then starts a fresh one (one session per worker)', async () => {
+    const { client, workers, events } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    expect(workers[0]!.terminated).toBe(false); // its session is being released
+    expect(workers).toHaveLength(1);
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1 });
+    await flush();
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
+    expect(events).toEqual([{ type: 'disposed', sessionsCreated: 1 }]);
+  });
+
+  it('switches one at a time: the last request wins, the ones between start nothing', async () => {
+    const { client, workers } = setup();
+    client.init(INIT);
+    for (const backend of ['wasm', 'auto', 'webgpu', 'wasm', 'auto'] as const) {
+      client.init({ ...INIT, backend });
+    }
+    // One dispose, no second worker until the first has let go of its session.
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    // What the retiring worker still says (a late result, its ready) is not passed on.
+    workers[0]!.emit({ type: 'busy', requestId: 1 });
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1 });
+    await flush();
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'auto' },
+    ]);
+  });
+
+  it('drops messages and runs between engines instead of starting a worker for them', async () => {
     const { client, workers } = setup();
     client.init(INIT);
     client.init({ ...INIT, backend: 'wasm' });
+    let closed = false;
+    client.sendFrame({ close: () => (closed = true) } as unknown as ImageBitmap, 0, 0);
+    expect(closed).toBe(true);
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull();
+    client.requestStats();
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 0 });
+    await flush();
+    expect(client.run([0, 0, 0, 64], 1)).not.toBeNull(); // the new engine takes requests
+  });
+
+  it('ends a worker that does not answer dispose in time, then starts the next', async () => {
+    vi.useFakeTimers();
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    await vi.advanceTimersByTimeAsync(DISPOSE_TIMEOUT_MS - 1);
+    expect(workers).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(workers[0]!.terminated).toBe(true);
-    expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
+    expect(workers[1]!.types()).toEqual(['init']);
   });
 
   it('dispose terminates the worker and closes later frames', () => {

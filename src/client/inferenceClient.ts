@@ -3,8 +3,15 @@
  * turns FromWorker messages into events. Keeps at most one run/sweep in flight (the next frame's
  * run is requested only when the last result is back, so stale requests never queue), and
  * restarts the worker on WASM when it crashes or loses its WebGPU device.
+ *
+ * Engine switches (init: backend picker, Retry, restart) go through one queue: one at a time, the
+ * last request winning (src/client/switchQueue.ts). A switch asks the current worker to dispose
+ * (an init in progress stops at its next step, the session is released), waits for `disposed`
+ * (or DISPOSE_TIMEOUT_MS), ends it, and only then starts the next worker: never two sessions at
+ * once, and choices skipped while a switch ran start nothing.
  */
 import type { Backend, FromWorker, InitRequest, SweepRequest, ToWorker } from '../workers/protocol';
+import { createSwitchQueue } from './switchQueue';
 
 export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
 export type InitOptions = Omit<InitRequest, 'type'>;
@@ -23,8 +30,14 @@ export interface InferenceClientOptions {
   maxRestarts?: number;
 }
 
+/** How long a worker may take to answer `dispose` (a WebGPU run in flight) before it is ended. */
+export const DISPOSE_TIMEOUT_MS = 5000;
+
 export interface InferenceClient {
-  /** (Re)starts the engine: a fresh worker (one session per worker) loading this model. */
+  /**
+   * (Re)starts the engine: a fresh worker (one session per worker) loading this model, once the
+   * current one is disposed; a later init before that replaces this one.
+   */
   init(options: InitOptions): void;
   /** Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now(). */
   sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number): void;
@@ -53,7 +66,10 @@ export function createInferenceClient(
 ): InferenceClient {
   const spawn = options.createWorker ?? spawnInferenceWorker;
   const maxRestarts = options.maxRestarts ?? 3;
+  /** The worker of the current engine; null between engines (messages to it are dropped). */
   let worker: WorkerLike | null = null;
+  /** Workers asked to dispose, with what ends the wait for their answer. */
+  const retiring = new Map<WorkerLike, () => void>();
   let lastInit: InitOptions | null = null;
   let inFlight: number | null = null;
   let nextRequestId = 1;
@@ -62,21 +78,59 @@ export function createInferenceClient(
 
   function start(): WorkerLike {
     const w = spawn();
-    // Events from a worker that has since been replaced are ignored.
+    // Events from a worker that has since been replaced are ignored, but for its `disposed`.
     w.onmessage = (event) => {
-      if (w === worker) receive(event.data);
+      if (event.data.type === 'disposed') {
+        if (retiring.has(w)) onEvent(event.data);
+        retiring.get(w)?.();
+      } else if (w === worker) {
+        receive(event.data);
+      }
     };
     w.onerror = (event) => {
-      if (w !== worker) return;
       event.preventDefault();
-      restart(`The inference worker crashed (${event.message || 'no details'}).`);
+      if (w === worker) restart(`The inference worker crashed (${event.message || 'no details'}).`);
+      else retiring.get(w)?.(); // crashed while disposing: nothing left to wait for
     };
     return w;
   }
 
+  /** Asks the current worker to dispose, waits for its answer (bounded), then ends it. */
+  function retire(): Promise<void> {
+    const w = worker;
+    worker = null;
+    inFlight = null;
+    if (w === null) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        retiring.delete(w);
+        w.terminate();
+        resolve();
+      };
+      const timer = setTimeout(end, DISPOSE_TIMEOUT_MS);
+      retiring.set(w, end);
+      w.postMessage({ type: 'dispose' }, []);
+    });
+  }
+
+  const switches = createSwitchQueue<InitOptions>((next) => {
+    const begin = () => {
+      // A newer request waits: this target is stale, skip it (the queue runs the newer one).
+      if (stopped || switches.superseded) return;
+      lastInit = next;
+      worker = start();
+      worker.postMessage({ type: 'init', ...next }, []);
+    };
+    // No worker yet (first start, after a crash): start at once, synchronously.
+    return worker === null ? begin() : retire().then(begin);
+  });
+
   function send(message: ToWorker, transfer: Transferable[] = []): void {
-    if (stopped) return;
-    worker ??= start();
+    if (stopped || worker === null) {
+      if (message.type === 'frame') message.bitmap.close();
+      return;
+    }
     worker.postMessage(message, transfer);
   }
 
@@ -95,7 +149,7 @@ export function createInferenceClient(
   }
 
   function restart(reason: string): void {
-    stopWorker();
+    stopWorker(); // crashed or without a device: nothing to dispose gracefully
     if (restarts >= maxRestarts) {
       stopped = true;
       const message = `${reason} It was already restarted ${restarts} times; reload the page.`;
@@ -105,14 +159,11 @@ export function createInferenceClient(
     restarts++;
     // WASM is the backend that cannot lose a device; a crash on WebGPU is likely the GPU's doing.
     onEvent({ type: 'restarted', reason, backend: 'wasm' });
-    if (lastInit !== null) {
-      lastInit = { ...lastInit, backend: 'wasm' };
-      send({ type: 'init', ...lastInit });
-    }
+    if (lastInit !== null) switches.request({ ...lastInit, backend: 'wasm' });
   }
 
   function request(message: (requestId: number) => ToWorker): number | null {
-    if (inFlight !== null || stopped) return null;
+    if (inFlight !== null || stopped || worker === null) return null;
     const requestId = nextRequestId++;
     inFlight = requestId;
     send(message(requestId));
@@ -120,13 +171,8 @@ export function createInferenceClient(
   }
 
   return {
-    init(initOptions) {
-      if (lastInit !== null) stopWorker();
-      lastInit = initOptions;
-      send({ type: 'init', ...initOptions });
-    },
+    init: (initOptions) => switches.request(initOptions),
     sendFrame(bitmap, time, capturedAt) {
-      if (stopped) return bitmap.close();
       const timeOrigin = performance.timeOrigin;
       send({ type: 'frame', bitmap, time, capturedAt, timeOrigin }, [bitmap]);
     },
@@ -138,6 +184,7 @@ export function createInferenceClient(
     requestStats: () => send({ type: 'stats' }),
     dispose() {
       stopWorker();
+      for (const end of [...retiring.values()]) end();
       stopped = true;
     },
     get inFlight() {

@@ -87,7 +87,9 @@ export function RuntimePanel() {
         <dt>Clips classified</dt>
         <dd data-testid="runs">{runs}</dd>
         <dt>Sessions created</dt>
-        <dd data-testid="sessions-created">{counters?.sessionsCreated ?? 0}</dd>
+        <dd data-testid="sessions-created" title="By every engine this page started">
+          {engine.earlierSessions + (counters?.sessionsCreated ?? 0)}
+        </dd>
         <dt>Model downloads</dt>
         <dd data-testid="model-downloads">{counters?.modelDownloads ?? 0}</dd>
         <dt>Frames received / dropped</dt>

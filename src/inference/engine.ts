@@ -1,8 +1,9 @@
 /**
  * The worker's state and request handling: init (metadata → backend → model → session →
- * warm-up → ready), frames into the clip buffer, runs and sweeps on the newest clip, stats.
+ * warm-up → ready), frames into the clip buffer, runs and sweeps on the newest clip, stats, and
+ * dispose (stop, release the session, say so) before the client ends the worker.
  *
- * Invariants: exactly one session per worker (never recreated: a budget change is just another
+ * Invariants: at most one session per worker (never recreated: a budget change is just another
  * `expert_counts` input); one run in flight, a second answered `busy` and never queued; every
  * request is answered with exactly one message.
  */
@@ -16,7 +17,13 @@ import { probeAdapter } from './backendProbe';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
 import { EngineFailure, errorMessageOf, toEngineError } from './engineFailure';
-import { clearModelCache, fetchMetadata, loadModel, modelUrlOf } from './modelLoader';
+import {
+  clearModelCache,
+  DEFAULT_STALL_TIMEOUT_MS,
+  fetchMetadata,
+  loadModel,
+  modelUrlOf,
+} from './modelLoader';
 import { decodeOutputs } from './modelRunner';
 import type { ClipOutputs, ModelRunner } from './modelRunner';
 import type {
@@ -59,6 +66,9 @@ export class InferenceEngine {
   private runs = 0;
   /** Frames that arrived before any ClipBuffer existed. */
   private framesBeforeMetadata = 0;
+  /** The last init, and the last run or sweep that went ahead (dispose waits for both). */
+  private initTask: Promise<void> = Promise.resolve();
+  private runTask: Promise<void> = Promise.resolve();
 
   constructor(post: Post) {
     this.post = post;
@@ -72,7 +82,12 @@ export class InferenceEngine {
   // ---------------------------------------------------------------------------------------------
   // init
   // ---------------------------------------------------------------------------------------------
-  async init(req: InitRequest): Promise<void> {
+  init(req: InitRequest): Promise<void> {
+    this.initTask = this.load(req);
+    return this.initTask;
+  }
+
+  private async load(req: InitRequest): Promise<void> {
     if (this.state !== 'idle') {
       this.post({
         type: 'error',
@@ -87,11 +102,14 @@ export class InferenceEngine {
     const verbose = req.verboseLogs ?? false;
     try {
       const metadataUrl = new URL(req.metadataUrl, self.location.href).href;
-      const meta = await fetchMetadata(fetch, metadataUrl);
+      const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+      const meta = await fetchMetadata(fetch, metadataUrl, stallMs);
+      if (this.isDead()) return; // disposed meanwhile: every step below is skipped
       // Frames may arrive while the model downloads: start buffering them now.
       this.clips = new ClipBuffer(meta);
 
       const adapter = await probeAdapter();
+      if (this.isDead()) return;
       const choice = chooseBackend(req.backend, adapter);
       if (!choice.ok) throw new EngineFailure('backend-unavailable', choice.reason, true);
       const threads = wasmThreads(self.crossOriginIsolated, navigator.hardwareConcurrency);
@@ -109,7 +127,7 @@ export class InferenceEngine {
       const model = await loadModel(
         modelUrlOf(metadataUrl, meta),
         meta,
-        { bypassCache: req.bypassCache ?? false },
+        { bypassCache: req.bypassCache ?? false, stallTimeoutMs: stallMs },
         {
           fetch: (input, init) => fetch(input, init),
           caches: caches(),
@@ -119,6 +137,7 @@ export class InferenceEngine {
         },
       );
       if (model.downloaded) this.modelDownloads++;
+      if (this.isDead()) return; // no session for an engine that is going away
 
       configureRuntime(threads, verbose);
       let backend = choice.backend;
@@ -137,9 +156,10 @@ export class InferenceEngine {
       void created.device?.lost.then((info) => this.deviceLost(info));
 
       const loaded: Loaded = { meta, runner: created.runner, backend, clip: createClip(meta) };
-      const warmupMs = await this.warmUp(loaded, req.warmupLevels);
-      if (this.state !== 'loading') return; // device lost during warm-up: already reported
-      this.loaded = loaded;
+      this.loaded = loaded; // from here on dispose releases it; runs wait for 'ready'
+      const warmupMs = await this.warmUp(loaded, req.warmupLevels ?? meta.budget.levels);
+      // Device lost (already reported) or disposed during warm-up.
+      if (this.state !== 'loading') return;
       this.state = 'ready';
       this.post({
         type: 'ready',
@@ -149,7 +169,8 @@ export class InferenceEngine {
         initMs: performance.now() - started,
       });
     } catch (err) {
-      if (this.isDead()) return; // the device was lost: reported once, by deviceLost
+      // The device was lost (reported once, by deviceLost) or the engine was disposed.
+      if (this.isDead()) return;
       // Before a session exists a retry (same worker) is possible; after, the worker is spent.
       this.state = this.sessionsCreated === 0 ? 'idle' : 'dead';
       this.post(toEngineError(err, { fatal: true }));
@@ -290,7 +311,23 @@ export class InferenceEngine {
     );
   }
 
-  async run(req: RunRequest): Promise<void> {
+  run(req: RunRequest): Promise<void> {
+    return this.track(() => this.runOnce(req));
+  }
+
+  sweep(req: SweepRequest): Promise<void> {
+    return this.track(() => this.sweepOnce(req));
+  }
+
+  /** Starts a run or sweep; remembers it when it took the engine (dispose waits for that one). */
+  private track(start: () => Promise<void>): Promise<void> {
+    const wasBusy = this.busy;
+    const task = start(); // sets `busy` synchronously when it goes ahead
+    if (!wasBusy && this.busy) this.runTask = task;
+    return task;
+  }
+
+  private async runOnce(req: RunRequest): Promise<void> {
     const loaded = this.runnable(req.requestId);
     if (loaded === null || this.budgetError(req.requestId, req.counts, loaded.meta)) return;
     this.busy = true;
@@ -329,7 +366,7 @@ export class InferenceEngine {
     }
   }
 
-  async sweep(req: SweepRequest): Promise<void> {
+  private async sweepOnce(req: SweepRequest): Promise<void> {
     const loaded = this.runnable(req.requestId);
     if (loaded === null) return;
     if (!(Number.isInteger(req.repeats) && req.repeats >= 1 && req.repeats <= MAX_SWEEP_REPEATS)) {
@@ -381,6 +418,25 @@ export class InferenceEngine {
         fatal: false,
       });
     }
+  }
+
+  /**
+   * Stops for good: an init in progress skips its remaining steps, a run in flight finishes,
+   * then the session is released and `disposed` posted (the client then ends the worker).
+   */
+  async dispose(): Promise<void> {
+    this.state = 'dead';
+    await this.runTask;
+    await this.initTask;
+    const loaded = this.loaded;
+    this.loaded = null;
+    try {
+      await loaded?.runner.release();
+    } catch {
+      // The worker ends right after this; nothing is left to free.
+    }
+    this.clips?.reset();
+    this.post({ type: 'disposed', sessionsCreated: this.sessionsCreated });
   }
 
   stats(): void {

@@ -94,6 +94,11 @@ export class ModelRunner {
       for (const tensor of Object.values(results)) tensor.dispose();
     }
   }
+
+  /** Frees the session (its weights and buffers); the runner is unusable afterwards. */
+  release(): Promise<void> {
+    return this.session.release();
+  }
 }
 
 /** Probabilities, observed routing counts and the compute the budget cost. */

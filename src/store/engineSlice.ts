@@ -15,11 +15,13 @@ export const initialEngine: EngineState = {
   stats: null,
   restartReason: null,
   cacheRemoved: null,
+  earlierSessions: 0,
 };
 
 /** Page heading per engine error; null for transient codes the user need not see. */
 const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'model-missing': 'Model not found',
+  'model-stalled': 'Model download stalled',
   'model-corrupt': 'Model file is corrupt',
   'model-mismatch': 'Model does not match its metadata',
   'backend-unavailable': 'Backend unavailable',
@@ -32,7 +34,12 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   internal: 'Engine error',
 };
 
-const MODEL_CODES: readonly ErrorCode[] = ['model-missing', 'model-corrupt', 'model-mismatch'];
+const MODEL_CODES: readonly ErrorCode[] = [
+  'model-missing',
+  'model-stalled',
+  'model-corrupt',
+  'model-mismatch',
+];
 
 export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
   engine: initialEngine,
@@ -87,7 +94,9 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
     let rejected: string | null = null;
     if (!Number.isFinite(ec) || ec < min_ec - 1e-9 || ec > max_ec + 1e-9) {
       const replacement = Number.isFinite(ec) && ec > max_ec ? max_ec : min_ec;
-      rejected = `e_c = ${String(ec)} is outside the range this model supports [${min_ec}, ${max_ec}]; using ${replacement}.`;
+      // Quoted as written: a link's ec=1e-400 reads as 0, but "e_c = 0" is not what it said.
+      const chosen = budget.chosenAs ?? `e_c = ${String(ec)}`;
+      rejected = `${chosen} is outside the range this model supports [${min_ec}, ${max_ec}]; using ${replacement}.`;
       ec = replacement;
     }
     ec = snapToGrid(metadata, ec) ?? default_ec;
@@ -100,6 +109,7 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
       budget: {
         ...budget,
         ec,
+        chosenAs: null,
         counts: keepCustom ? budget.counts : countsFor(metadata, ec),
         mode: keepCustom ? 'custom' : 'ec',
       },
@@ -139,10 +149,23 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
 
   cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
 
+  engineDisposed: ({ sessionsCreated }) =>
+    set((s) => ({
+      engine: { ...s.engine, earlierSessions: s.engine.earlierSessions + sessionsCreated },
+    })),
+
   engineRestarted: (reason, backend) => {
     const previous = get().engine.backend?.backend;
     set((s) => ({
-      engine: { ...s.engine, phase: 'restarting', restartReason: reason, warmup: null },
+      engine: {
+        ...s.engine,
+        phase: 'restarting',
+        restartReason: reason,
+        warmup: null,
+        // The lost engine cannot say goodbye: count what its last stats showed.
+        earlierSessions: s.engine.earlierSessions + (s.engine.stats?.sessionsCreated ?? 0),
+        stats: null,
+      },
     }));
     get().errorRaised({
       scope: 'engine',

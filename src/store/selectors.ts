@@ -65,15 +65,23 @@ export interface BudgetView {
   readonly valueText: string;
 }
 
+/** What tokens per expert cost: GMACs, and the e_c they realise. */
+export function budgetCost(
+  meta: MetaForBudget,
+  counts: readonly number[],
+): { gmacs: number; effectiveEc: number } {
+  return { gmacs: gmacsForCounts(meta, counts), effectiveEc: effectiveCapacityOfCounts(counts) };
+}
+
 export function budgetView(meta: MetaForBudget, budget: BudgetState): BudgetView | null {
   if (budget.counts === null) return null;
   const counts = budget.counts;
-  const gmacs = gmacsForCounts(meta, counts);
+  const { gmacs, effectiveEc } = budgetCost(meta, counts);
   const fractionOfDense = computeFraction(meta, counts);
   const pct = Math.round(fractionOfDense * 100);
   return {
     ec: budget.ec,
-    effectiveEc: effectiveCapacityOfCounts(counts),
+    effectiveEc,
     counts,
     gmacs,
     fractionOfDense,

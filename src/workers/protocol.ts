@@ -23,8 +23,17 @@ export interface InitRequest {
   /** URL of the metadata JSON (same origin), e.g. `/models/mone-vivit-s.json`. */
   readonly metadataUrl: string;
   readonly backend: BackendPreference;
-  /** e_c levels to warm up (every level the UI offers), so the slider never stutters. */
-  readonly warmupLevels: readonly number[];
+  /**
+   * e_c levels to warm up, so the slider never stutters; default every level of the metadata's
+   * budget.levels (what the UI offers). The page does not read the metadata itself: the worker
+   * fetches and validates it once and hands it over with `ready`.
+   */
+  readonly warmupLevels?: readonly number[];
+  /**
+   * A download (metadata or model) that receives no bytes for this long fails with
+   * `model-stalled`; default 30 000. A stall timeout, not a limit on the whole download.
+   */
+  readonly stallTimeoutMs?: number;
   /** Skip Cache Storage (always download); default false. */
   readonly bypassCache?: boolean;
   /**
@@ -84,6 +93,14 @@ export interface StatsRequest {
   readonly type: 'stats';
 }
 
+/**
+ * Stop and let go: an init in progress stops at its next step, a run in flight finishes, the
+ * session is released; answered with `disposed`, after which the client ends the worker.
+ */
+export interface DisposeRequest {
+  readonly type: 'dispose';
+}
+
 export type ToWorker =
   | InitRequest
   | FrameMessage
@@ -91,7 +108,8 @@ export type ToWorker =
   | SweepRequest
   | ResetClipRequest
   | ClearCacheRequest
-  | StatsRequest;
+  | StatsRequest
+  | DisposeRequest;
 
 // ---------------------------------------------------------------------------------------------
 // worker → UI
@@ -200,6 +218,7 @@ export interface EngineStats {
 
 export type ErrorCode =
   | 'model-missing'
+  | 'model-stalled'
   | 'model-corrupt'
   | 'model-mismatch'
   | 'backend-unavailable'
@@ -227,6 +246,12 @@ export interface CacheCleared {
   readonly removed: number;
 }
 
+/** The answer to `dispose`: the session is released; the worker's own counters, final. */
+export interface Disposed {
+  readonly type: 'disposed';
+  readonly sessionsCreated: number;
+}
+
 export type FromWorker =
   | LoadProgress
   | BackendChosen
@@ -237,4 +262,5 @@ export type FromWorker =
   | SweepResult
   | EngineStats
   | EngineError
-  | CacheCleared;
+  | CacheCleared
+  | Disposed;
