@@ -1,5 +1,9 @@
 """Training configs as code. A config module in training/configs/ defines CONFIG (a dict); unknown keys
-anywhere fail loudly, so a typo never silently trains the wrong thing."""
+anywhere fail loudly, so a typo never silently trains the wrong thing.
+
+Shipped recipes sit at the top of training/configs/ (`load_config("mone_s")`); experiments in
+training/configs/experiments/<topic>/ (`load_config("experiments/router/mone_s_router")`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ import importlib.util
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .data import BENCHMARKS
+from .data import BENCHMARKS, ClipSpec
 from .model import ModelConfig
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+TRAINING_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = TRAINING_ROOT / "configs"
+EXPERIMENTS = "experiments"  # the folder of CONFIG_DIR that holds experiments, one folder per topic
 
 
 @dataclass
@@ -113,14 +119,41 @@ class TrainConfig:
         return sum(s.steps for s in self.stages)
 
 
+def clip_spec(cfg: TrainConfig) -> ClipSpec:
+    """The generated benchmark's clips that this config trains and evaluates on."""
+    m = cfg.model
+    return ClipSpec(
+        frames=m.frames,
+        fps=10.0,
+        res=m.image_size,
+        patch=m.patch_size,
+        tubelet=m.tubelet_size,
+        benchmark=cfg.benchmark,
+    )
+
+
+def config_names() -> list[str]:
+    """Every config load_config knows by name: shipped recipes, then experiments/<topic>/<name>."""
+    top = sorted(p.stem for p in CONFIG_DIR.glob("*.py") if not p.stem.startswith("_"))
+    experiments = sorted(
+        p.relative_to(CONFIG_DIR).with_suffix("").as_posix()
+        for p in (CONFIG_DIR / EXPERIMENTS).glob("*/*.py")
+        if not p.stem.startswith("_")
+    )
+    return top + experiments
+
+
 def load_config(name_or_path: str) -> TrainConfig:
-    """`mone_s` (a module in training/configs/) or a path to a .py file defining CONFIG."""
+    """`mone_s` (a shipped recipe in training/configs/), `experiments/<topic>/<name>` (an experiment
+    in training/configs/experiments/) or a path to a .py file defining CONFIG."""
     path = Path(name_or_path)
     if not path.suffix:
         path = CONFIG_DIR / f"{name_or_path}.py"
     if not path.exists():
-        avail = sorted(p.stem for p in CONFIG_DIR.glob("*.py") if not p.stem.startswith("_"))
-        raise FileNotFoundError(f"config {name_or_path!r} not found (available: {', '.join(avail)})")
+        names = config_names()
+        moved = [n for n in names if n.startswith(f"{EXPERIMENTS}/") and n.endswith(f"/{name_or_path}")]
+        hint = f"; did you mean {moved[0]!r}?" if moved else ""
+        raise FileNotFoundError(f"config {name_or_path!r} not found{hint} (available: {', '.join(names)})")
     spec = importlib.util.spec_from_file_location(f"mone_config_{path.stem}", path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)

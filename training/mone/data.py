@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 CLASSES = (
     "static",
@@ -510,3 +514,21 @@ def _progress(it, total, desc, enabled):
     from tqdm import tqdm
 
     return tqdm(it, total=total, desc=desc, unit="chunk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Model input: what the network (and the exported ONNX graph, via its metadata) expects
+# ---------------------------------------------------------------------------------------------
+MEAN = (0.5, 0.5, 0.5)
+STD = (0.25, 0.25, 0.25)
+
+
+def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
+    import torch  # here, not at the top: generating clips and samples needs no torch
+
+    arr = np.asarray(video_u8)
+    x = torch.from_numpy(arr if arr.flags.writeable else arr.copy()).permute(0, 1, 4, 2, 3).float() / 255.0
+    mean = torch.tensor(MEAN).view(1, 1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 1, 3, 1, 1)
+    return (x - mean) / std

@@ -23,12 +23,11 @@ import numpy as np
 import torch
 
 from . import budget
-from .config import TrainConfig
-from .data import CLASSES, ClipSpec, make_clip
+from .checkpoint import CheckpointError, load_checkpoint
+from .data import CLASSES, MEAN, STD, ClipSpec, make_clip, to_input
 from .metadata import validate_metadata
 from .model import ModelConfig, MoNEViViT, macs_table
 from .onnx_graph import build_graph
-from .train import MEAN, STD, to_input
 
 VERSION = "1.0.0"
 LEVELS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
@@ -38,37 +37,7 @@ TOLERANCE = 1e-4
 
 
 class ExportError(Exception):
-    """A user-facing problem: printed as one clear line, exit code 2."""
-
-
-def load_checkpoint(path: Path) -> MoNEViViT:
-    if not path.exists():
-        raise ExportError(
-            f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)"
-        )
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ExportError(
-            f"{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc})"
-        ) from exc
-    if not isinstance(state, dict) or "model" not in state or "config" not in state:
-        raise ExportError(f"{path} is not a MoNE checkpoint (expected keys 'model' and 'config')")
-    try:
-        cfg = TrainConfig.from_dict(state["config"]).model
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ExportError(f"{path}: config is invalid: {exc}") from exc
-    model = MoNEViViT(cfg)
-    try:
-        missing, unexpected = model.load_state_dict(state["model"], strict=False)
-    except RuntimeError as exc:
-        first = str(exc).strip().splitlines()[-1].strip()
-        raise ExportError(f"{path}: weights do not match the config ({first})") from exc
-    if missing or unexpected:
-        raise ExportError(
-            f"{path}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
-        )
-    return model.eval()
+    """A user-facing problem: printed as one clear line, exit code 2 (as a CheckpointError is)."""
 
 
 def golden_clips(cfg: ModelConfig, data_seed: int = 0) -> list[tuple[np.ndarray, int]]:
@@ -299,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
-    except ExportError as exc:
+    except (ExportError, CheckpointError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(res, indent=1))

@@ -20,31 +20,16 @@ import torch
 import torch.nn.functional as F
 
 from . import budget
-from .config import Stage, TrainConfig, load_config
-from .data import CLASSES, HFLIP, TIME_REVERSE, VFLIP, ClipSpec, build_split
+from .checkpoint import CheckpointError, load_checkpoint, same_config, save_checkpoint, save_weights
+from .config import TRAINING_ROOT, Stage, TrainConfig, clip_spec, load_config
+from .data import HFLIP, TIME_REVERSE, VFLIP, build_split, to_input
+from .evaluate import ROUTER_BUDGET, evaluate, router_quality
 from .model import MoNEViViT
-
-MEAN = (0.5, 0.5, 0.5)
-STD = (0.25, 0.25, 0.25)
-TRAINING_ROOT = Path(__file__).resolve().parent.parent
-ROUTER_BUDGET = 0.3  # the e_c at which the issue measures the router (object vs background patches)
 
 
 # =============================================================================================
 # Data
 # =============================================================================================
-def clip_spec(cfg: TrainConfig) -> ClipSpec:
-    m = cfg.model
-    return ClipSpec(
-        frames=m.frames,
-        fps=10.0,
-        res=m.image_size,
-        patch=m.patch_size,
-        tubelet=m.tubelet_size,
-        benchmark=cfg.benchmark,
-    )
-
-
 def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = True) -> dict:
     """The generated benchmark (cached), or a folder-per-class dataset when cfg.data_dir is set."""
     count = {"train": cfg.train_clips, "val": cfg.val_clips, "test": cfg.test_clips}[split]
@@ -54,15 +39,6 @@ def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = T
         classes = list_videos(Path(cfg.data_dir), "train")[1]  # class indices always follow train
         return load_folder_split(Path(cfg.data_dir), split, clip_spec(cfg), labels=classes)
     return build_split(cfg.data_seed, split, count, clip_spec(cfg), cache_dir, progress=progress)
-
-
-def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
-    arr = np.asarray(video_u8)
-    x = torch.from_numpy(arr if arr.flags.writeable else arr.copy()).permute(0, 1, 4, 2, 3).float() / 255.0
-    mean = torch.tensor(MEAN).view(1, 1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 1, 3, 1, 1)
-    return (x - mean) / std
 
 
 def augment(video: torch.Tensor, label: torch.Tensor, gen: torch.Generator):
@@ -96,64 +72,9 @@ def step_counts(stage: Stage, rng: np.random.Generator, n: int, e: int) -> tuple
     return budget.counts_for_budget(ec, n, e), ec
 
 
-@torch.no_grad()
-def evaluate(
-    model: MoNEViViT,
-    data: dict,
-    counts: list[int] | None,
-    batch: int = 100,
-    random_router: bool = False,
-    seed: int = 0,
-) -> dict:
-    """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
-    model.eval()
-    gen = torch.Generator().manual_seed(seed)
-    correct, n, experts = 0, len(data["label"]), []
-    for s in range(0, n, batch):
-        x = to_input(data["video"][s : s + batch])
-        logits, aux = model(x, counts, random_router=random_router, generator=gen)
-        correct += int((logits.argmax(-1) == torch.as_tensor(data["label"][s : s + batch])).sum())
-        if counts is not None:
-            experts.append(aux["expert"].numpy())
-    model.train()
-    res = {"top1": correct / max(n, 1), "clips": n}
-    if experts:
-        res["experts"] = np.concatenate(experts)
-    return res
-
-
-def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
-    """Share of moving-object patches vs background patches that get the full expert."""
-    m = mask.reshape(experts.shape).astype(bool)
-    on_full = experts == full
-    obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
-    return {
-        "object_full_share": obj,
-        "background_full_share": bg,
-        "ratio": obj / max(bg, 1e-9),
-        "object_patches": int(m.sum()),
-        "background_patches": int((~m).sum()),
-    }
-
-
 # =============================================================================================
-# Checkpoints
+# Optimiser, teacher, loss and learning-rate schedule
 # =============================================================================================
-def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(
-        {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp
-    )
-    tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
-
-
-def same_config(stored: dict, cfg: TrainConfig) -> bool:
-    """A checkpoint may resume under this config if every setting agrees; settings added to
-    TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
-    current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
-    return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
-
-
 def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
     """One AdamW group, or two when the config gives the router and alphas their own learning-rate
     scale or weight decay (a single group keeps older checkpoints resumable)."""
@@ -179,14 +100,12 @@ def load_teacher(cfg: TrainConfig) -> MoNEViViT | None:
     """The frozen distillation teacher named by cfg.distill_from, or None."""
     if cfg.distill_from is None:
         return None
-    from .export import ExportError, load_checkpoint  # export imports this module
-
     src = resolve(cfg.distill_from)
     if not src.exists():
         raise SystemExit(f"error: distill_from checkpoint not found: {src} (train that config first)")
     try:
         teacher = load_checkpoint(src)
-    except ExportError as exc:
+    except CheckpointError as exc:
         raise SystemExit(f"error: distill_from: {exc}") from exc
     if teacher.cfg.num_classes != cfg.model.num_classes:
         raise SystemExit(
@@ -343,15 +262,7 @@ def train(
             save_checkpoint(run_dir / f"step-{step}.pt", model, opt, step, cfg)
         if rank == 0 and step == offset + stage.steps:
             # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
-            torch.save(
-                {
-                    "model": model.state_dict(),
-                    "config": cfg.to_dict(),
-                    "step": step,
-                    "classes": list(CLASSES),
-                },
-                run_dir / f"stage-{stage.name}.pt",
-            )
+            save_weights(run_dir / f"stage-{stage.name}.pt", model, step, cfg)
         if rank == 0 and (step % cfg.eval_every == 0 or step == total):
             ev_counts = None if stage.mode == "dense" else budget.counts_for_budget(cfg.eval_budget, n, e)
             res = evaluate(model, val_data, ev_counts)
@@ -377,10 +288,7 @@ def train(
     if bar:
         bar.close()
     if rank == 0:
-        torch.save(
-            {"model": model.state_dict(), "config": cfg.to_dict(), "step": step, "classes": list(CLASSES)},
-            run_dir / "final.pt",
-        )
+        save_weights(run_dir / "final.pt", model, step, cfg)
     if world > 1:
         import torch.distributed as dist
 
@@ -391,7 +299,11 @@ def train(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--config", required=True, help="config name in training/configs/ or a .py path")
+    ap.add_argument(
+        "--config",
+        required=True,
+        help="a shipped recipe (mone_s), an experiment (experiments/router/mone_s_router) or a .py path",
+    )
     ap.add_argument("--run-dir", help="default: training/runs/<config name>")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
     ap.add_argument("--max-steps", type=int, help="stop early (smoke runs, or a stage to start from)")
