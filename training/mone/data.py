@@ -36,7 +36,8 @@ CLASSES = (
 SPLIT_IDS = {"train": 0, "val": 1, "test": 2, "samples": 3}
 # Versions of the scene law. 1: 0-2 still distractors (the shipped model's benchmark). 2: 1-4
 # smaller distractors, most of them moving in place, and a smaller main object (an attempt to make
-# the task need more compute; README "Results"). Part of the cache key: splits never mix.
+# the task need more compute; configs/experiments/benchmark_v2). Part of the cache key: splits
+# never mix.
 BENCHMARKS = (1, 2)
 
 # Label maps for geometric/temporal augmentations that change the class (train split only).

@@ -179,7 +179,8 @@ def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: boo
                     f"parity failed: {clip['file']} e_c={case['e_c']}: expert assignments differ"
                 )
     # latency: median of repeated runs in this process, e_c = 0.5 vs e_c = 1, on one intra-op thread
-    # and on onnxruntime's default (all cores): small graphs scale worse with threads (see README).
+    # and on onnxruntime's default (all cores): small graphs scale worse with threads
+    # (docs/benchmarks.md).
     # Fresh sessions: timing the parity session (18 budgets already run) measured all-thread runs
     # up to 2x slower.
     x = to_input(golden_clips(cfg)[0][0][None]).numpy()
