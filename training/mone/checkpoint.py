@@ -10,7 +10,6 @@ from pathlib import Path
 import torch
 
 from .config import TrainConfig
-from .data import CLASSES
 from .model import MoNEViViT
 
 
@@ -65,9 +64,15 @@ def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None
 
 def save_weights(path: Path, model, step: int, cfg: TrainConfig) -> None:
     """Weights to start from, evaluate or export (final.pt, stage-<name>.pt): no optimiser state."""
-    torch.save(
-        {"model": model.state_dict(), "config": cfg.to_dict(), "step": step, "classes": list(CLASSES)}, path
-    )
+    from .datasets import classes  # datasets reads the config module this one does
+
+    state = {
+        "model": model.state_dict(),
+        "config": cfg.to_dict(),
+        "step": step,
+        "classes": list(classes(cfg)),
+    }
+    torch.save(state, path)
 
 
 def same_config(stored: dict, cfg: TrainConfig) -> bool:

@@ -528,8 +528,12 @@ def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
     """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
     import torch  # here, not at the top: generating clips and samples needs no torch
 
-    arr = np.asarray(video_u8)
-    x = torch.from_numpy(arr if arr.flags.writeable else arr.copy()).permute(0, 1, 4, 2, 3).float() / 255.0
-    mean = torch.tensor(MEAN).view(1, 1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 1, 3, 1, 1)
+    if isinstance(video_u8, torch.Tensor):
+        x = video_u8  # stays on its device (clips rendered on the GPU never visit the CPU)
+    else:
+        arr = np.asarray(video_u8)
+        x = torch.from_numpy(arr if arr.flags.writeable else arr.copy())
+    x = x.permute(0, 1, 4, 2, 3).float() / 255.0
+    mean = torch.tensor(MEAN, device=x.device).view(1, 1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 1, 3, 1, 1)
     return (x - mean) / std

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import budget
+from . import budget, datasets
 from .checkpoint import CheckpointError, read_checkpoint
-from .config import TRAINING_ROOT, TrainConfig, clip_spec
-from .data import build_split, to_input
+from .config import TRAINING_ROOT, TrainConfig
+from .data import to_input
 from .model import MoNEViViT, gmacs
 
 ROUTER_BUDGET = 0.3  # the e_c at which the router is measured (object vs background patches)
@@ -45,14 +45,15 @@ def evaluate(
 ) -> dict:
     """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
     model.eval()
-    gen = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    gen = torch.Generator().manual_seed(seed)  # on the CPU: the same random router on any device
     correct, n, experts = 0, len(data["label"]), []
     for s in range(0, n, batch):
-        x = to_input(data["video"][s : s + batch])
+        x = to_input(torch.as_tensor(data["video"][s : s + batch]).to(device))
         logits, aux = model(x, counts, random_router=random_router, generator=gen)
-        correct += int((logits.argmax(-1) == torch.as_tensor(data["label"][s : s + batch])).sum())
+        correct += int((logits.argmax(-1).cpu() == torch.as_tensor(data["label"][s : s + batch])).sum())
         if counts is not None:
-            experts.append(aux["expert"].numpy())
+            experts.append(aux["expert"].cpu().numpy())
     model.train()
     res = {"top1": correct / max(n, 1), "clips": n}
     if experts:
@@ -264,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", type=Path, help="also write the markdown table here")
     ap.add_argument("--clips", type=int, help="evaluate on the first N test clips only")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
+    ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     args = ap.parse_args(argv)
+    device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
     try:
         mone, cfg = read_checkpoint(args.mone)
         nested, nested_cfg = read_checkpoint(args.nested) if args.nested else (None, None)
@@ -272,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     except CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = build_split(cfg.data_seed, "test", cfg.test_clips, clip_spec(cfg), Path(args.cache_dir))
+    data = datasets.load_split(cfg, "test", Path(args.cache_dir), device=device)
+    mone, nested, dense = (m.to(device) if m is not None else None for m in (mone, nested, dense))
     if args.clips:
         data = {k: v[: args.clips] for k, v in data.items()}
     res = evaluate_all(mone, nested, dense, data)

@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import budget
-from .checkpoint import CheckpointError, load_checkpoint
-from .data import CLASSES, MEAN, STD, ClipSpec, make_clip, to_input
+from . import budget, datasets
+from .checkpoint import CheckpointError, read_checkpoint
+from .config import TrainConfig
+from .data import MEAN, STD, to_input
 from .metadata import validate_metadata
-from .model import ModelConfig, MoNEViViT, macs_table
+from .model import MoNEViViT, macs_table
 from .onnx_graph import build_graph
 
 VERSION = "1.0.0"
@@ -40,23 +41,18 @@ class ExportError(Exception):
     """A user-facing problem: printed as one clear line, exit code 2 (as a CheckpointError is)."""
 
 
-def golden_clips(cfg: ModelConfig, data_seed: int = 0) -> list[tuple[np.ndarray, int]]:
-    spec = ClipSpec(
-        frames=cfg.frames, fps=10.0, res=cfg.image_size, patch=cfg.patch_size, tubelet=cfg.tubelet_size
-    )
-    out = []
-    for idx in GOLDEN_CLIPS:
-        frames, label, _ = make_clip(data_seed, "test", idx, spec)
-        out.append((frames, label))
-    return out
+def golden_clips(tcfg: TrainConfig) -> list[tuple[np.ndarray, int]]:
+    """The golden test clips of the model's benchmark (uint8 (T, H, W, 3), label)."""
+    return [datasets.golden_clip(tcfg, idx) for idx in GOLDEN_CLIPS]
 
 
-def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
+def write_golden(model: MoNEViViT, tcfg: TrainConfig, out: Path, name: str, dense: bool) -> dict:
     cfg = model.cfg
     n = cfg.tokens_per_step
+    labels = datasets.classes(tcfg)
     (out / "golden").mkdir(parents=True, exist_ok=True)
     clips = []
-    for i, (frames, label) in enumerate(golden_clips(cfg)):
+    for i, (frames, label) in enumerate(golden_clips(tcfg)):
         fname = f"golden/{name}-clip{i}.u8"
         (out / fname).write_bytes(np.ascontiguousarray(frames).tobytes())
         cases = []
@@ -79,7 +75,7 @@ def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
                 "dtype": "uint8",
                 "layout": "THWC",
                 "label": int(label),
-                "class": CLASSES[label],
+                "class": labels[label],
                 "cases": cases,
             }
         )
@@ -88,7 +84,14 @@ def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
     return golden
 
 
-def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evaluation: dict | None) -> dict:
+def metadata(
+    model: MoNEViViT,
+    tcfg: TrainConfig,
+    name: str,
+    onnx_bytes: bytes,
+    dense: bool,
+    evaluation: dict | None,
+) -> dict:
     cfg = model.cfg
     e, ts, n = cfg.num_experts, cfg.time_steps, cfg.tokens_per_step
     return {
@@ -97,12 +100,12 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
         "version": VERSION,
         "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE")
         + f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
-        "trained on the generated motion benchmark",
+        f"trained on {datasets.describe(tcfg)}",
         "model_file": f"{name}.onnx",
         "model_bytes": len(onnx_bytes),
         "model_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
         "variant": "dense" if dense else "mone",
-        "labels": list(CLASSES),
+        "labels": list(datasets.classes(tcfg)),
         "inputs": {
             "video": {
                 "name": "video",
@@ -119,7 +122,7 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
         "video": {
             "layout": "NTCHW",
             "frames": cfg.frames,
-            "fps": 10.0,
+            "fps": tcfg.fps,
             "height": cfg.image_size,
             "width": cfg.image_size,
             "channels": 3,
@@ -152,7 +155,7 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
     }
 
 
-def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: bool) -> dict:
+def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path) -> dict:
     """Parity (logits <= 1e-4, identical expert indices) on every golden case + latency ratio."""
     import onnxruntime as ort
 
@@ -183,7 +186,9 @@ def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: boo
     # (docs/benchmarks.md).
     # Fresh sessions: timing the parity session (18 budgets already run) measured all-thread runs
     # up to 2x slower.
-    x = to_input(golden_clips(cfg)[0][0][None]).numpy()
+    first = golden["clips"][0]
+    x = to_input(np.frombuffer((out / first["file"]).read_bytes(), np.uint8).reshape(first["shape"])[None])
+    x = x.numpy()
     res = {"max_logit_diff": worst, "cases": sum(len(c["cases"]) for c in golden["clips"])}
     for suffix, threads in (("", 1), ("_all_threads", 0)):
         so = ort.SessionOptions()
@@ -229,7 +234,7 @@ def export(
     eval_path: Path | None = None,
     do_check: bool = False,
 ) -> dict:
-    model = load_checkpoint(checkpoint)
+    model, tcfg = read_checkpoint(checkpoint)
     evaluation = None
     if eval_path:
         if not eval_path.exists():
@@ -246,13 +251,13 @@ def export(
     data = proto.SerializeToString()
     onnx_path = out / f"{name}.onnx"
     onnx_path.write_bytes(data)
-    meta = metadata(model, name, data, dense, evaluation)
+    meta = metadata(model, tcfg, name, data, dense, evaluation)
     validate_metadata(meta)
     (out / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
-    golden = write_golden(model, out, name, dense)
+    golden = write_golden(model, tcfg, out, name, dense)
     result = {"onnx": str(onnx_path), "bytes": len(data), "sha256": meta["model_sha256"]}
     if do_check:
-        result["check"] = check(model, onnx_path, golden, out, dense)
+        result["check"] = check(model, onnx_path, golden, out)
     return result
 
 

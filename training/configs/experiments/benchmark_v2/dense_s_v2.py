@@ -42,6 +42,10 @@ CONFIG = dict(
     data_dir=None,
     # the other scene law: distractors that move in place
     benchmark=2,
+    dataset="motion",
+    fps=10.0,
+    scene={},
+    compile=False,
     threads=0,
     init_from=None,
     keep_steps=(3000, 6000),

@@ -42,6 +42,10 @@ CONFIG = dict(
     data_dir=None,
     # the other scene law: distractors that move in place
     benchmark=2,
+    dataset="motion",
+    fps=10.0,
+    scene={},
+    compile=False,
     threads=0,
     init_from="runs/dense_s_v2/step-3000.pt",
     keep_steps=(),

@@ -41,6 +41,10 @@ CONFIG = dict(
     eval_budget=0.5,
     data_dir=None,
     benchmark=1,
+    dataset="motion",
+    fps=10.0,
+    scene={},
+    compile=False,
     threads=0,
     # dense step 6000, then 3000 MoNE steps: 9000 in all
     init_from="runs/dense_s/step-6000.pt",

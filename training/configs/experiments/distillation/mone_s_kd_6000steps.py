@@ -41,6 +41,10 @@ CONFIG = dict(
     eval_budget=0.5,
     data_dir=None,
     benchmark=1,
+    dataset="motion",
+    fps=10.0,
+    scene={},
+    compile=False,
     threads=0,
     # mone_s_lr5e4's hand-over and stage (mone_s_kd: step 6000, 3000 steps)
     init_from="runs/dense_s/step-3000.pt",

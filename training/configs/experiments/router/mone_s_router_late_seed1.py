@@ -43,6 +43,10 @@ CONFIG = dict(
     eval_budget=0.5,
     data_dir=None,
     benchmark=1,
+    dataset="motion",
+    fps=10.0,
+    scene={},
+    compile=False,
     threads=0,
     # the later hand-over (mone_s_router: step 3000)
     init_from="runs/dense_s/step-6000.pt",
