@@ -5,6 +5,8 @@ and the TrainConfig as a dict under "config"; the trainer's resumable ckpt.pt ad
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import torch
@@ -80,3 +82,96 @@ def same_config(stored: dict, cfg: TrainConfig) -> bool:
     TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
     current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
     return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving weights between machines: fp32 safetensors shards, each under the transfer limit
+# ---------------------------------------------------------------------------------------------
+SHARD_BYTES = 15 * 2**20  # the GPU machine returns files of at most 16 MiB
+
+
+def pack(path: Path, out: Path, name: str, shard_bytes: int = SHARD_BYTES) -> list[Path]:
+    """Weights of a checkpoint as `<name>-<i>-of-<n>.safetensors` shards in `out`; each shard's
+    metadata holds the config, step and classes, so any one of them says what the weights are."""
+    from safetensors.torch import save_file
+
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    groups: list[dict[str, torch.Tensor]] = [{}]
+    size = 0
+    for key, tensor in state["model"].items():
+        nbytes = tensor.numel() * tensor.element_size()
+        if nbytes > shard_bytes:
+            raise CheckpointError(f"{path}: {key} alone is {nbytes} bytes, over the {shard_bytes}-byte shard")
+        if groups[-1] and size + nbytes > shard_bytes:
+            groups.append({})
+            size = 0
+        groups[-1][key] = tensor.contiguous()
+        size += nbytes
+    meta = {
+        "config": json.dumps(state["config"]),
+        "step": str(state.get("step", 0)),
+        "classes": json.dumps(state.get("classes", [])),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, group in enumerate(groups, 1):
+        files.append(out / f"{name}-{i}-of-{len(groups)}.safetensors")
+        save_file(group, files[-1], metadata=meta)
+    return files
+
+
+def unpack(shards: list[Path], path: Path) -> Path:
+    """The shards of pack() back into a weights checkpoint (what save_weights writes)."""
+    from safetensors import safe_open
+
+    model: dict[str, torch.Tensor] = {}
+    meta: dict[str, str] = {}
+    expected = None
+    for shard in sorted(shards):
+        with safe_open(str(shard), framework="pt") as f:
+            meta = f.metadata()
+            model.update({k: f.get_tensor(k) for k in f.keys()})  # noqa: SIM118 - safe_open has no iterator
+        expected = int(shard.stem.rsplit("-of-", 1)[1])
+    if expected != len(shards):
+        raise CheckpointError(f"expected {expected} shards, got {len(shards)}: {[s.name for s in shards]}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {
+        "model": model,
+        "config": json.loads(meta["config"]),
+        "step": int(meta["step"]),
+        "classes": json.loads(meta["classes"]),
+    }
+    torch.save(state, path)
+    read_checkpoint(path)  # the config and the weights agree
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m mone.checkpoint pack runs/mone_b/final.pt --out DIR --name mone_b
+    python -m mone.checkpoint unpack DIR/mone_b-*.safetensors --out runs/mone_b/final.pt"""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("pack")
+    p.add_argument("checkpoint", type=Path)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--name", required=True)
+    u = sub.add_parser("unpack")
+    u.add_argument("shards", type=Path, nargs="+")
+    u.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    try:
+        if args.cmd == "pack":
+            for f in pack(args.checkpoint, args.out, args.name):
+                print(f"{f} ({f.stat().st_size} bytes)")
+        else:
+            print(unpack(args.shards, args.out))
+    except CheckpointError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -223,3 +223,32 @@ def test_recipe_without_ignore_stops_at_a_failed_gate(recipe, tmp_path):
     proc = subprocess.run(["bash", str(ROOT / "train_gesture_b.sh")], env=env, capture_output=True, text=True)
     assert proc.returncode == 3 and "Gate fails" in proc.stdout
     assert not (tmp_path / "eval.json").exists()
+
+
+def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
+    """gpu_session.sh b with tiny configs on the CPU: shards under the transfer limit and one
+    results archive come back, and the shards unpack into a checkpoint the exporter takes."""
+    import tarfile
+
+    env = {
+        **os.environ,
+        "CONFIGS": str(TINY),
+        "MONE_RUNS": str(tmp_path / "runs"),
+        "OUT": str(tmp_path / "out"),
+    }
+    proc = subprocess.run(
+        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(files) <= 8 and "results.tar.gz" in files
+    assert {f.split("-")[0] for f in files if f.endswith(".safetensors")} == {"nested_b", "mone_b", "dense_b"}
+    with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
+        names = tar.getnames()
+    assert {"results/gate.json", "results/eval.json", "results/mone_b_log.jsonl"} <= set(names)
+    from mone.checkpoint import unpack
+    from mone.export import export
+
+    ckpt = unpack(sorted((tmp_path / "out").glob("mone_b-*.safetensors")), tmp_path / "back" / "final.pt")
+    result = export(ckpt, tmp_path / "models", "mone-gesture-b", do_check=False)
+    assert result["bytes"] > 0
