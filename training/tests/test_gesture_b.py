@@ -252,3 +252,21 @@ def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
     ckpt = unpack(sorted((tmp_path / "out").glob("mone_b-*.safetensors")), tmp_path / "back" / "final.pt")
     result = export(ckpt, tmp_path / "models", "mone-gesture-b", do_check=False)
     assert result["bytes"] > 0
+
+
+def test_shortcut_views_remove_motion_or_order():
+    from mone.shortcuts import PAIRED, PAIRS, pair_accuracy, view
+
+    gen = torch.Generator().manual_seed(0)
+    video = torch.arange(2 * 6, dtype=torch.uint8).view(2, 6, 1, 1, 1).expand(2, 6, 2, 2, 3).contiguous()
+    assert torch.equal(view(video, "full", gen), video)
+    single = view(video, "single", gen)
+    assert all(len(set(single[b, :, 0, 0, 0].tolist())) == 1 for b in range(2))  # one frame, repeated
+    shuffled = view(video, "shuffled", gen)
+    for b in range(2):
+        assert sorted(shuffled[b, :, 0, 0, 0].tolist()) == video[b, :, 0, 0, 0].tolist()
+    assert len(PAIRED) == 2 * len(PAIRS) == 20
+    label = np.array([GESTURES.index("swiping_left"), GESTURES.index("swiping_right")])
+    logits = torch.zeros(2, 27)
+    logits[:, GESTURES.index("swiping_left")] = 1.0  # always "left": right on one of the two
+    assert pair_accuracy(logits, label) == {"swiping_left / swiping_right": 0.5}
