@@ -7,7 +7,7 @@ import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
 import { tinyMetadataJson } from '../model/testFixtures';
 import type { FromWorker } from '../workers/protocol';
 import { InferenceEngine } from './engine';
-import { MAX_LOADED_MODELS } from './sessionCache';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 
 const released: string[] = [];
 

@@ -33,7 +33,8 @@ import type {
   UseModelRequest,
 } from '../workers/protocol';
 import { configureRuntime, createSession } from './session';
-import { MAX_LOADED_MODELS, SessionCache } from './sessionCache';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { SessionCache } from './sessionCache';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 

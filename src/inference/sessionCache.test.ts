@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LOADED_MODELS, SessionCache } from './sessionCache';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { SessionCache } from './sessionCache';
 
 function cache(capacity = MAX_LOADED_MODELS) {
   const released: string[] = [];

@@ -4,9 +4,6 @@
  * releases the least recently used one first, so at most `capacity` sessions exist at any time.
  */
 
-/** Loaded models per worker: the one running and the one before it (A → B → A reloads nothing). */
-export const MAX_LOADED_MODELS = 2;
-
 export class SessionCache<V> {
   private readonly capacity: number;
   private readonly release: (value: V, key: string) => void;

@@ -16,6 +16,12 @@ import { schemaProblem } from './metadata';
 
 export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
 
+/**
+ * Models one worker keeps loaded: the one running and the one before it, so A → B → A creates no
+ * second session; a third releases the least recently used (src/inference/sessionCache.ts).
+ */
+export const MAX_LOADED_MODELS = 2;
+
 export interface ModelEntry {
   /** File stem: `<id>.onnx`, `<id>.json`; equals the metadata's name. */
   readonly id: string;

@@ -209,7 +209,7 @@ export interface EngineStats {
   readonly sessionsCreated: number;
   /** Sessions created per model (metadata name): 1 each unless a model was released and reloaded. */
   readonly sessionsByModel: Readonly<Record<string, number>>;
-  /** Models whose session is loaded now, least recently used first (at most MAX_LOADED_MODELS). */
+  /** Models whose session is loaded now, least recently used first (MAX_LOADED_MODELS at most). */
   readonly loadedModels: readonly string[];
   /** Model fetches that went to the network (a Cache Storage hit does not count). */
   readonly modelDownloads: number;
