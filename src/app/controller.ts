@@ -25,10 +25,10 @@ import {
   defaultModel,
   metadataFileOf,
   modelById,
-  parseModelsIndex,
   type ModelEntry,
   type ModelsIndex,
 } from '../model/modelsIndex';
+import { parseModelsIndex } from '../model/modelsIndexParse';
 import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';
 import { countsFor } from '../store/budgetMath';

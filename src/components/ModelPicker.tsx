@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react';
 import { useAppState, useController } from '../app/context';
-import { choiceReason, modelOptionText } from '../store/selectors';
+import { choiceReason, modelGroups, modelOptionText } from '../store/selectors';
 
 /**
  * Which model runs: every model of the index (public/models/index.json), and why the chosen one
@@ -28,10 +28,14 @@ export function ModelPicker() {
         {index === null || choice === null ? (
           <option value="">Loading the model list…</option>
         ) : (
-          index.models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {modelOptionText(m, backend)}
-            </option>
+          modelGroups(index.models).map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {group.models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {modelOptionText(m, backend)}
+                </option>
+              ))}
+            </optgroup>
           ))
         )}
       </select>

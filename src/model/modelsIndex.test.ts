@@ -10,9 +10,9 @@ import {
   metadataFileOf,
   modelById,
   ModelsIndexError,
-  parseModelsIndex,
   type ModelEntry,
 } from './modelsIndex';
+import { parseModelsIndex } from './modelsIndexParse';
 
 const MODELS = new URL('../../public/models/', import.meta.url);
 const readJson = (url: URL): unknown => JSON.parse(readFileSync(fileURLToPath(url), 'utf8'));

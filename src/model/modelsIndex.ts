@@ -1,18 +1,14 @@
 /**
  * The model zoo: public/models/index.json lists the models the app offers (each one
- * `<id>.onnx` + `<id>.json` metadata next to the index). Validated against the shared schema
- * (contracts/models-index.schema.json, the file pytest checks too), then with the rules across
- * entries that the schema cannot express.
+ * `<id>.onnx` + `<id>.json` metadata next to the index): its types, the rules across entries that
+ * the schema cannot express, and the default-model rule. Parsing with the shared schema is in
+ * modelsIndexParse.ts (ajv), so that Node code without a bundler (e2e specs) can use this file.
  *
  * The default model: the MoNE model whose `default_for` names the backend the engine runs on.
  * Exactly one MoNE model carries each backend, so "the larger model on a hardware WebGPU adapter,
  * the small one on WASM" is two entries with one key each.
  */
-import Ajv2020 from 'ajv/dist/2020';
-import type { ValidateFunction } from 'ajv/dist/2020';
-import schema from '../../contracts/models-index.schema.json';
 import type { Backend } from './backendChoice';
-import { schemaProblem } from './metadata';
 
 export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
 
@@ -58,16 +54,10 @@ export class ModelsIndexError extends Error {
   }
 }
 
-let validateSchema: ValidateFunction<ModelsIndex> | undefined;
-function schemaValidator(): ValidateFunction<ModelsIndex> {
-  validateSchema ??= new Ajv2020({ allErrors: true }).compile<ModelsIndex>(schema);
-  return validateSchema;
-}
-
 export const backendName = (backend: Backend) => (backend === 'webgpu' ? 'WebGPU' : 'WASM');
 
-/** Rules across entries. Assumes the schema already passed. */
-function checkEntries(index: ModelsIndex): void {
+/** Rules across entries; throws ModelsIndexError. Assumes the schema already passed. */
+export function checkModelsIndex(index: ModelsIndex): void {
   const byId = new Map<string, ModelEntry>();
   index.models.forEach((m, i) => {
     if (byId.has(m.id)) throw new ModelsIndexError(`models[${i}].id`, `"${m.id}" is listed twice`);
@@ -114,17 +104,6 @@ function checkEntries(index: ModelsIndex): void {
       );
     }
   }
-}
-
-/** Validates parsed JSON and returns it typed, or throws ModelsIndexError naming the field. */
-export function parseModelsIndex(json: unknown): ModelsIndex {
-  const validate = schemaValidator();
-  if (!validate(json)) {
-    const { field, message } = schemaProblem(validate.errors);
-    throw new ModelsIndexError(field, message);
-  }
-  checkEntries(json);
-  return json;
 }
 
 export function modelById(index: ModelsIndex, id: string): ModelEntry | undefined {

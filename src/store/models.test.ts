@@ -7,7 +7,8 @@ import shippedIndex from '../../public/models/index.json';
 import { gestureMetadataJson } from '../model/gestureFixture';
 import { denseGmacs } from '../model/macs';
 import { parseModelMetadata } from '../model/metadata';
-import { modelById, parseModelsIndex } from '../model/modelsIndex';
+import { modelById } from '../model/modelsIndex';
+import { parseModelsIndex } from '../model/modelsIndexParse';
 import { countsFor } from './budgetMath';
 import { createAppStore } from './index';
 import {
@@ -19,6 +20,7 @@ import {
   chosenModel,
   classColour,
   heatmapView,
+  modelGroups,
   modelOptionText,
   probabilitySeries,
   sessionsText,
@@ -175,7 +177,13 @@ describe('the picker texts', () => {
 
   it('names the model, its task and its kind; warns where it does not suit the backend', () => {
     expect(modelOptionText(mone, 'wasm')).toBe('MoNE ViViT-S — motion (10 classes, synthetic)');
-    expect(modelOptionText(baseline, null)).toMatch(/, dense baseline$/);
+    expect(modelOptionText(baseline, null)).toBe(
+      'Dense ViViT-S (baseline) — motion (10 classes, synthetic)',
+    );
+    expect(modelGroups(index.models).map((g) => [g.label, g.models.map((m) => m.id)])).toEqual([
+      ['MoNE (adjustable compute)', ['mone-vivit-s']],
+      ['Dense baselines', ['vivit-dense-s']],
+    ]);
     expect(modelOptionText({ ...mone, backends: ['webgpu'] }, 'wasm')).toMatch(
       /\(not meant for WASM\)$/,
     );

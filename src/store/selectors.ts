@@ -89,14 +89,24 @@ export function choiceReason(models: ModelsState, backend: Backend | null): stri
   return here.model.id === choice.id ? here.reason : 'Default for the backend expected here.';
 }
 
-/** A picker option: name and task, what kind, and a warning where it does not suit the backend. */
+/** A picker option: name and task, and a warning where it does not suit the backend. */
 export function modelOptionText(model: ModelEntry, backend: Backend | null): string {
-  const kind = model.kind === 'dense' ? ', dense baseline' : '';
   const suits =
     backend === null || model.backends.includes(backend)
       ? ''
       : ` (not meant for ${backendName(backend)})`;
-  return `${model.name} — ${model.task}${kind}${suits}`;
+  return `${model.name} — ${model.task}${suits}`;
+}
+
+/** The picker's groups: MoNE models, then the dense baselines, each in index order. */
+export function modelGroups(
+  models: readonly ModelEntry[],
+): { label: string; models: ModelEntry[] }[] {
+  const groups = [
+    { label: 'MoNE (adjustable compute)', models: models.filter((m) => m.kind === 'mone') },
+    { label: 'Dense baselines', models: models.filter((m) => m.kind === 'dense') },
+  ];
+  return groups.filter((g) => g.models.length > 0);
 }
 
 /** Where the source is chosen: what the model gets from the camera, and what labels mean. */
@@ -382,18 +392,21 @@ export function paretoCurves(meta: Pick<ModelMetadata, 'evaluation'>): CurveSeri
 
 /**
  * Where the current budget sits: its GMACs, and the top-1 measured (offline, by the exporter) at
- * the MoNE curve point with the nearest e_c. top1 is null when there is no MoNE curve.
+ * the point with the nearest e_c of the model's own curve (MoNE; the dense curve for a dense
+ * model). top1 is null when there is no such curve.
  */
 export function operatingPoint(
-  meta: Pick<ModelMetadata, 'evaluation'>,
+  meta: Pick<ModelMetadata, 'evaluation'> & Partial<Pick<ModelMetadata, 'variant'>>,
   gmacs: number,
   ec: number,
 ): { gmacs: number; top1: number | null; nearestEc: number | null } {
-  const mone = meta.evaluation.curves.mone ?? [];
+  const dense = meta.variant === 'dense';
+  // A dense model has one cost: its point needs no e_c.
+  const distance = (p: CurvePoint) =>
+    p.e_c === undefined ? (dense ? 0 : Infinity) : Math.abs(p.e_c - ec);
   let best: CurvePoint | null = null;
-  for (const p of mone) {
-    if (p.e_c === undefined) continue;
-    if (best === null || Math.abs(p.e_c - ec) < Math.abs((best.e_c ?? Infinity) - ec)) best = p;
+  for (const p of meta.evaluation.curves[dense ? 'dense' : 'mone'] ?? []) {
+    if (distance(p) < (best === null ? Infinity : distance(best))) best = p;
   }
   return { gmacs, top1: best?.top1 ?? null, nearestEc: best?.e_c ?? null };
 }
