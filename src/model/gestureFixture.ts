@@ -2,6 +2,7 @@
  * A metadata fixture shaped like the coming gesture model, beside testFixtures.ts (unit tests
  * only, not imported by app code): nothing in the app may assume 10 classes or an 8x8 grid.
  */
+import { tinyMetadataJson } from './testFixtures';
 
 /** The 27 gesture classes of training/mone/gestures.py, in the models' order. */
 export const GESTURE_LABELS = [
@@ -41,38 +42,26 @@ export const GESTURE_LABELS = [
  * curves are made up. A fresh plain object each call.
  */
 export function gestureMetadataJson() {
-  const classes = GESTURE_LABELS.length;
+  const base = tinyMetadataJson(); // the fields every MoNE export shares
+  const tensor = (name: string, dtype: string, shape: number[]) => ({ name, dtype, shape });
   return {
-    schema_version: 1,
+    ...base,
     name: 'mone-gesture-test',
-    version: '0.1.0',
     description: 'unit-test fixture shaped like the gesture model',
     model_file: 'mone-gesture-test.onnx',
     model_bytes: 25_000_000,
     model_sha256: 'b'.repeat(64),
-    variant: 'mone',
     labels: [...GESTURE_LABELS],
     inputs: {
-      video: { name: 'video', dtype: 'float32', shape: [1, 16, 3, 112, 112] },
-      expert_counts: { name: 'expert_counts', dtype: 'int64', shape: [4] },
+      video: tensor('video', 'float32', [1, 16, 3, 112, 112]),
+      expert_counts: tensor('expert_counts', 'int64', [4]),
     },
     outputs: {
-      logits: { name: 'logits', dtype: 'float32', shape: [1, classes] },
-      expert_index: { name: 'expert_index', dtype: 'int32', shape: [8, 49] },
-      router_probs: { name: 'router_probs', dtype: 'float32', shape: [8, 49, 4] },
+      logits: tensor('logits', 'float32', [1, GESTURE_LABELS.length]),
+      expert_index: tensor('expert_index', 'int32', [8, 49]),
+      router_probs: tensor('router_probs', 'float32', [8, 49, 4]),
     },
-    video: {
-      layout: 'NTCHW',
-      frames: 16,
-      fps: 12,
-      height: 112,
-      width: 112,
-      channels: 3,
-      resize: 'center-crop-square-then-resize',
-      pixel_scale: 1 / 255,
-      mean: [0.45, 0.45, 0.45],
-      std: [0.225, 0.225, 0.225],
-    },
+    video: { ...base.video, frames: 16, fps: 12, height: 112, width: 112 },
     tokens: {
       patch_size: 16,
       tubelet_size: 2,
@@ -83,16 +72,7 @@ export function gestureMetadataJson() {
     },
     experts: { count: 4, hidden_dim: 256, widths: [32, 64, 128, 256] },
     macs: { dense: 60_000_000, per_token: [92_544, 332_544, 1_254_912, 4_869_120] },
-    budget: {
-      rule: 'mone-eq3',
-      beta: 10,
-      delta: 2,
-      counts_rule: 'floor-leftover-to-smallest',
-      min_ec: 0.15,
-      max_ec: 1,
-      default_ec: 0.5,
-      levels: [0.15, 0.3, 0.5, 0.7, 1],
-    },
+    budget: { ...base.budget, min_ec: 0.15, levels: [0.15, 0.3, 0.5, 0.7, 1] },
     evaluation: {
       split: 'test',
       clips: 100,
