@@ -1,5 +1,6 @@
 /**
- * The shareable part of the view in the query string: `?ec=0.35&sample=moving_left&backend=wasm`.
+ * The shareable part of the view in the query string:
+ * `?model=mone-vivit-s&ec=0.35&sample=moving_left&backend=wasm`.
  * Read once on load, written back with history.replaceState whenever one of them changes.
  * Parameters this module does not own are kept as they are.
  */
@@ -11,6 +12,8 @@ export interface UrlState {
   /** Sample clip by class label (e.g. `moving_left`) or file name. */
   readonly sample: string | null;
   readonly backend: BackendPreference;
+  /** Model id from the link; checked against the model index once it is known. */
+  readonly model: string | null;
 }
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
@@ -22,7 +25,13 @@ export function parseUrlState(search: string): UrlState {
   const backendText = params.get('backend');
   const backend = BACKENDS.find((b) => b === backendText) ?? 'auto';
   const sample = params.get('sample');
-  return { ec: ec === null || Number.isNaN(ec) ? null : ec, sample: sample || null, backend };
+  const model = params.get('model');
+  return {
+    ec: ec === null || Number.isNaN(ec) ? null : ec,
+    sample: sample || null,
+    backend,
+    model: model || null,
+  };
 }
 
 /** `search` with our parameters replaced (absent ones removed); '' when none are left. */
@@ -34,6 +43,8 @@ export function serialiseUrlState(state: UrlState, search = ''): string {
   else params.set('sample', state.sample);
   if (state.backend === 'auto') params.delete('backend');
   else params.set('backend', state.backend);
+  if (state.model === null) params.delete('model');
+  else params.set('model', state.model);
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Keeps the query string in step with the store (budget, sample, backend) via
+ * Keeps the query string in step with the store (budget, sample, backend, model) via
  * history.replaceState, so the address bar can be shared at any moment without adding history
  * entries for every slider move.
  */
@@ -18,6 +18,13 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
           ? initial.sample
           : null,
     backend: s.engine.preference,
+    // A model the link or the picker chose; the default is left out (it depends on the backend).
+    model:
+      s.models.choice === null
+        ? initial.model
+        : s.models.choice.by === 'default'
+          ? null
+          : s.models.choice.id,
   };
 }
 

@@ -102,8 +102,28 @@ describe('createInferenceClient', () => {
       time: 1.5,
       capturedAt: 1234,
       timeOrigin: performance.timeOrigin,
+      mirrored: false,
     });
     expect(transfer).toEqual([bitmap]);
+    client.sendFrame(bitmap, 1.6, 1300, true);
+    expect(last().posted.at(-1)!.message).toMatchObject({ type: 'frame', mirrored: true });
+  });
+
+  it('switches models on the same worker, and a restart loads the model switched to', () => {
+    const { client, workers, last } = setup();
+    client.init(INIT);
+    const other = { metadataUrl: '/models/other.json', warmupLevels: [1] };
+    client.useModel(other);
+    expect(workers).toHaveLength(1);
+    expect(last().posted.at(-1)!.message).toEqual({ type: 'useModel', ...other });
+    workers[0]!.crash('boom');
+    expect(workers).toHaveLength(2);
+    expect(last().posted[0]!.message).toEqual({
+      type: 'init',
+      ...INIT,
+      ...other,
+      backend: 'wasm',
+    });
   });
 
   it('restarts a crashed worker on WASM and re-sends init', () => {

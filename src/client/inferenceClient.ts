@@ -4,10 +4,18 @@
  * run is requested only when the last result is back, so stale requests never queue), and
  * restarts the worker on WASM when it crashes or loses its WebGPU device.
  */
-import type { Backend, FromWorker, InitRequest, SweepRequest, ToWorker } from '../workers/protocol';
+import type {
+  Backend,
+  FromWorker,
+  InitRequest,
+  SweepRequest,
+  ToWorker,
+  UseModelRequest,
+} from '../workers/protocol';
 
 export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
 export type InitOptions = Omit<InitRequest, 'type'>;
+export type UseModelOptions = Omit<UseModelRequest, 'type'>;
 
 /** The parts of a Worker the client uses (a fake in unit tests). */
 export interface WorkerLike {
@@ -24,10 +32,18 @@ export interface InferenceClientOptions {
 }
 
 export interface InferenceClient {
-  /** (Re)starts the engine: a fresh worker (one session per worker) loading this model. */
+  /** (Re)starts the engine: a fresh worker (its own backend and sessions) loading this model. */
   init(options: InitOptions): void;
-  /** Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now(). */
-  sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number): void;
+  /**
+   * Switches the running worker to another model (its session reused when it was loaded before);
+   * a restart after a crash loads this model.
+   */
+  useModel(options: UseModelOptions): void;
+  /**
+   * Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now();
+   * `mirrored` flips it left-right before the model.
+   */
+  sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number, mirrored?: boolean): void;
   /** Request id, or null when a run or sweep is already in flight. */
   run(counts: readonly number[], ec: number): number | null;
   sweep(budgets: SweepRequest['budgets'], repeats: number): number | null;
@@ -125,10 +141,14 @@ export function createInferenceClient(
       lastInit = initOptions;
       send({ type: 'init', ...initOptions });
     },
-    sendFrame(bitmap, time, capturedAt) {
+    useModel(options) {
+      if (lastInit !== null) lastInit = { ...lastInit, ...options };
+      send({ type: 'useModel', ...options });
+    },
+    sendFrame(bitmap, time, capturedAt, mirrored = false) {
       if (stopped) return bitmap.close();
       const timeOrigin = performance.timeOrigin;
-      send({ type: 'frame', bitmap, time, capturedAt, timeOrigin }, [bitmap]);
+      send({ type: 'frame', bitmap, time, capturedAt, timeOrigin, mirrored }, [bitmap]);
     },
     run: (counts, ec) => request((requestId) => ({ type: 'run', requestId, counts, ec })),
     sweep: (budgets, repeats) =>

@@ -1,18 +1,21 @@
 /**
  * The worker's state and request handling: init (metadata → backend → model → session →
- * warm-up → ready), frames into the clip buffer, runs and sweeps on the newest clip, stats.
+ * warm-up → ready), model switches (useModel), frames into the clip buffer, runs and sweeps on the
+ * newest clip, stats.
  *
- * Invariants: exactly one session per worker (never recreated: a budget change is just another
- * `expert_counts` input); one run in flight, a second answered `busy` and never queued; every
- * request is answered with exactly one message.
+ * Invariants: one session per model, reused (a budget change is just another `expert_counts`
+ * input, and switching back to a model takes its session from the cache of loaded models, at most
+ * MAX_LOADED_MODELS, the least recently used released first); one backend per worker; one run in
+ * flight, a second answered `busy` and never queued; every request is answered with exactly one
+ * message.
  */
-import type { Backend } from '../model/backendChoice';
+import type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
+import { probeAdapter } from '../model/adapterProbe';
 import { chooseBackend, wasmThreads } from '../model/backendChoice';
 import { countsForBudget, validateCounts } from '../model/budget';
 import { median } from '../model/latencyStats';
 import type { ModelMetadata } from '../model/metadata';
 import { createClip } from '../model/preprocess';
-import { probeAdapter } from './backendProbe';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
 import { EngineFailure, errorMessageOf, toEngineError } from './engineFailure';
@@ -27,18 +30,32 @@ import type {
   RunRequest,
   SweepPoint,
   SweepRequest,
+  UseModelRequest,
 } from '../workers/protocol';
 import { configureRuntime, createSession } from './session';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { SessionCache } from './sessionCache';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
-/** Everything that exists once init succeeded. */
+/** One loaded model: everything a run needs. */
 interface Loaded {
   readonly meta: ModelMetadata;
   readonly runner: ModelRunner;
-  readonly backend: Backend;
+  /** The request's metadataUrl (echoed in `ready`). */
+  readonly requestUrl: string;
   /** Reused input buffer [1, T, 3, H, W]; only written while no run is in flight. */
   readonly clip: Float32Array;
+}
+
+/** What init settled for the whole worker: every model runs on this backend. */
+interface Runtime {
+  backend: Backend;
+  readonly preference: BackendPreference;
+  readonly adapter: AdapterInfo | null;
+  readonly threads: number;
+  readonly bypassCache: boolean;
+  readonly verbose: boolean;
 }
 
 const MAX_SWEEP_REPEATS = 50;
@@ -47,14 +64,29 @@ function caches(): CacheStorage | undefined {
   return (globalThis as { caches?: CacheStorage }).caches;
 }
 
+const absoluteUrl = (url: string) => new URL(url, self.location.href).href;
+
 export class InferenceEngine {
   private readonly post: Post;
   private state: 'idle' | 'loading' | 'ready' | 'dead' = 'idle';
-  private loaded: Loaded | null = null;
+  private runtime: Runtime | null = null;
+  /** Loaded models by absolute metadata URL. */
+  private readonly sessions = new SessionCache<Loaded>(MAX_LOADED_MODELS, (l) =>
+    this.releaseSession(l),
+  );
+  /** The model runs use; set once init succeeded. */
+  private active: Loaded | null = null;
+  /** The model of the run or sweep in flight; its release waits for the run to end. */
+  private running: Loaded | null = null;
+  private releaseAfterRun: Loaded | null = null;
+  /** The latest useModel request waiting for the current load to end. */
+  private queued: UseModelRequest | null = null;
   /** Exists once the metadata is known (frames are buffered while the model loads). */
   private clips: ClipBuffer | null = null;
   private busy = false;
+  private watchingDevice = false;
   private sessionsCreated = 0;
+  private readonly sessionsByModel: Record<string, number> = {};
   private modelDownloads = 0;
   private runs = 0;
   /** Frames that arrived before any ClipBuffer existed. */
@@ -70,14 +102,14 @@ export class InferenceEngine {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // init
+  // init and model switches
   // ---------------------------------------------------------------------------------------------
   async init(req: InitRequest): Promise<void> {
     if (this.state !== 'idle') {
       this.post({
         type: 'error',
         code: 'internal',
-        message: 'The engine is already initialised; start a new worker to load another model.',
+        message: 'The engine is already initialised; use useModel to switch models.',
         fatal: false,
       });
       return;
@@ -86,8 +118,7 @@ export class InferenceEngine {
     const started = performance.now();
     const verbose = req.verboseLogs ?? false;
     try {
-      const metadataUrl = new URL(req.metadataUrl, self.location.href).href;
-      const meta = await fetchMetadata(fetch, metadataUrl);
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl));
       // Frames may arrive while the model downloads: start buffering them now.
       this.clips = new ClipBuffer(meta);
 
@@ -95,65 +126,178 @@ export class InferenceEngine {
       const choice = chooseBackend(req.backend, adapter);
       if (!choice.ok) throw new EngineFailure('backend-unavailable', choice.reason, true);
       const threads = wasmThreads(self.crossOriginIsolated, navigator.hardwareConcurrency);
-      const announce = (backend: Backend, reason: string) =>
-        this.post({
-          type: 'backend',
-          backend,
-          reason,
-          adapter,
-          threads,
-          crossOriginIsolated: self.crossOriginIsolated,
-        });
-      announce(choice.backend, choice.reason);
-
-      const model = await loadModel(
-        modelUrlOf(metadataUrl, meta),
-        meta,
-        { bypassCache: req.bypassCache ?? false },
-        {
-          fetch: (input, init) => fetch(input, init),
-          caches: caches(),
-          onProgress: (p) => this.post({ type: 'loadProgress', ...p }),
-          onWarning: (message) =>
-            this.post({ type: 'error', code: 'cache', message, fatal: false }),
-        },
-      );
-      if (model.downloaded) this.modelDownloads++;
-
+      this.runtime = {
+        backend: choice.backend,
+        preference: req.backend,
+        adapter,
+        threads,
+        bypassCache: req.bypassCache ?? false,
+        verbose,
+      };
+      this.announce(choice.reason);
       configureRuntime(threads, verbose);
-      let backend = choice.backend;
-      let created;
-      try {
-        created = await createSession(model.bytes, backend, meta, verbose);
-      } catch (err) {
-        // 'auto' promised a working backend: if WebGPU fails to build the session, say so and
-        // use WASM. A forced WebGPU fails loudly instead.
-        if (!(req.backend === 'auto' && backend === 'webgpu')) throw err;
-        backend = 'wasm';
-        announce(backend, `WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
-        created = await createSession(model.bytes, backend, meta, verbose);
-      }
-      this.sessionsCreated++;
-      void created.device?.lost.then((info) => this.deviceLost(info));
-
-      const loaded: Loaded = { meta, runner: created.runner, backend, clip: createClip(meta) };
-      const warmupMs = await this.warmUp(loaded, req.warmupLevels);
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
       if (this.state !== 'loading') return; // device lost during warm-up: already reported
-      this.loaded = loaded;
-      this.state = 'ready';
-      this.post({
-        type: 'ready',
-        metadata: meta,
-        backend,
-        warmupMs,
-        initMs: performance.now() - started,
-      });
+      this.activate(loaded, false, warmupMs, started);
     } catch (err) {
       if (this.isDead()) return; // the device was lost: reported once, by deviceLost
       // Before a session exists a retry (same worker) is possible; after, the worker is spent.
       this.state = this.sessionsCreated === 0 ? 'idle' : 'dead';
+      this.queued = null;
       this.post(toEngineError(err, { fatal: true }));
+      return;
     }
+    await this.drainQueue();
+  }
+
+  /** Makes another model active (see UseModelRequest); a loaded one is reused. */
+  async useModel(req: UseModelRequest): Promise<void> {
+    if (this.state === 'dead' || (this.state === 'idle' && this.active === null)) {
+      this.post({
+        type: 'error',
+        code: 'not-ready',
+        message:
+          this.state === 'dead'
+            ? 'The engine stopped after a fatal error and has to restart.'
+            : 'The engine has no backend yet: init comes first.',
+        fatal: this.state === 'dead',
+      });
+      return;
+    }
+    this.queued = req;
+    if (this.state === 'ready') await this.drainQueue();
+  }
+
+  /** Switches to the waiting request, and to the next one that arrived meanwhile. */
+  private async drainQueue(): Promise<void> {
+    for (let req = this.queued; req !== null && this.state === 'ready'; req = this.queued) {
+      this.queued = null;
+      await this.switchTo(req);
+    }
+  }
+
+  private async switchTo(req: UseModelRequest): Promise<void> {
+    const started = performance.now();
+    const cached = this.sessions.take(absoluteUrl(req.metadataUrl));
+    if (cached !== undefined) return this.activate(cached, true, 0, started);
+    const previous = this.active;
+    this.state = 'loading';
+    try {
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl));
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
+      if (this.state !== 'loading') return; // device lost during warm-up: already reported
+      this.activate(loaded, false, warmupMs, started);
+    } catch (err) {
+      if (this.isDead()) return;
+      const back = previous !== null && this.sessions.take(absoluteUrl(previous.requestUrl));
+      if (!back) {
+        this.state = 'dead';
+        this.post(toEngineError(err, { fatal: true }));
+        return;
+      }
+      // The previous model keeps running; `ready` first (it clears stale errors), then why.
+      this.activate(previous, true, 0, started);
+      this.post(toEngineError(err, { fatal: false }));
+    }
+  }
+
+  private announce(reason: string): void {
+    const runtime = this.runtime!;
+    this.post({
+      type: 'backend',
+      backend: runtime.backend,
+      reason,
+      adapter: runtime.adapter,
+      threads: runtime.threads,
+      crossOriginIsolated: self.crossOriginIsolated,
+    });
+  }
+
+  /** Model bytes → session → warm-up, into the cache of loaded models (not yet active). */
+  private async load(
+    requestUrl: string,
+    meta: ModelMetadata,
+    warmupLevels: readonly number[],
+  ): Promise<{ loaded: Loaded; warmupMs: number }> {
+    const runtime = this.runtime!;
+    const model = await loadModel(
+      modelUrlOf(absoluteUrl(requestUrl), meta),
+      meta,
+      { bypassCache: runtime.bypassCache },
+      {
+        fetch: (input, init) => fetch(input, init),
+        caches: caches(),
+        onProgress: (p) => this.post({ type: 'loadProgress', ...p }),
+        onWarning: (message) => this.post({ type: 'error', code: 'cache', message, fatal: false }),
+      },
+    );
+    if (model.downloaded) this.modelDownloads++;
+
+    this.sessions.makeRoom(); // never more than MAX_LOADED_MODELS sessions at once
+    let created;
+    try {
+      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+    } catch (err) {
+      // 'auto' promised a working backend: if WebGPU fails to build the first session, say so
+      // and use WASM. A forced WebGPU fails loudly instead.
+      const first = this.sessionsCreated === 0;
+      if (!(first && runtime.preference === 'auto' && runtime.backend === 'webgpu')) throw err;
+      runtime.backend = 'wasm';
+      this.announce(`WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
+      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+    }
+    this.sessionsCreated++;
+    this.sessionsByModel[meta.name] = (this.sessionsByModel[meta.name] ?? 0) + 1;
+    if (created.device !== null && !this.watchingDevice) {
+      this.watchingDevice = true;
+      void created.device.lost.then((info) => this.deviceLost(info));
+    }
+
+    const loaded: Loaded = { meta, runner: created.runner, requestUrl, clip: createClip(meta) };
+    let warmupMs;
+    try {
+      warmupMs = await this.warmUp(loaded, warmupLevels);
+    } catch (err) {
+      this.releaseSession(loaded);
+      throw err;
+    }
+    this.sessions.add(absoluteUrl(requestUrl), loaded);
+    return { loaded, warmupMs };
+  }
+
+  /** `loaded` runs from now on; answers with `ready` unless another request is waiting. */
+  private activate(loaded: Loaded, cached: boolean, warmupMs: number, started: number): void {
+    this.active = loaded;
+    this.clips ??= new ClipBuffer(loaded.meta);
+    this.clips.useModel(loaded.meta);
+    this.state = 'ready';
+    if (this.queued !== null) return; // superseded: the waiting request will answer
+    this.post({
+      type: 'ready',
+      metadataUrl: loaded.requestUrl,
+      cached,
+      metadata: loaded.meta,
+      backend: this.runtime!.backend,
+      warmupMs,
+      initMs: performance.now() - started,
+    });
+  }
+
+  private releaseSession(loaded: Loaded): void {
+    if (loaded === this.running) {
+      this.releaseAfterRun = loaded;
+      return;
+    }
+    loaded.runner.release().catch(() => undefined); // a failed release leaks, nothing worse
+  }
+
+  /** Marks the end of a run or sweep on `this.running`; a release it held back happens now. */
+  private runEnded(): void {
+    this.busy = false;
+    this.running = null;
+    const pending = this.releaseAfterRun;
+    this.releaseAfterRun = null;
+    if (pending !== null) this.releaseSession(pending);
   }
 
   /**
@@ -232,7 +376,7 @@ export class InferenceEngine {
       this.post({ type: 'busy', requestId });
       return null;
     }
-    if (this.state === 'ready' && this.loaded !== null) return this.loaded;
+    if (this.state === 'ready' && this.active !== null) return this.active;
     const dead = this.state === 'dead';
     this.post({
       type: 'error',
@@ -294,6 +438,7 @@ export class InferenceEngine {
     const loaded = this.runnable(req.requestId);
     if (loaded === null || this.budgetError(req.requestId, req.counts, loaded.meta)) return;
     this.busy = true;
+    this.running = loaded;
     try {
       const clip = this.takeClip(loaded, req.requestId);
       if (clip === null) return;
@@ -325,7 +470,7 @@ export class InferenceEngine {
     } catch (err) {
       this.post(this.runError(err, req.requestId));
     } finally {
-      this.busy = false;
+      this.runEnded();
     }
   }
 
@@ -344,6 +489,7 @@ export class InferenceEngine {
     }
     if (req.budgets.some((b) => this.budgetError(req.requestId, b.counts, loaded.meta))) return;
     this.busy = true;
+    this.running = loaded;
     try {
       if (this.takeClip(loaded, req.requestId) === null) return;
       const points: SweepPoint[] = [];
@@ -363,7 +509,7 @@ export class InferenceEngine {
     } catch (err) {
       this.post(this.runError(err, req.requestId));
     } finally {
-      this.busy = false;
+      this.runEnded();
     }
   }
 
@@ -387,6 +533,8 @@ export class InferenceEngine {
     this.post({
       type: 'stats',
       sessionsCreated: this.sessionsCreated,
+      sessionsByModel: { ...this.sessionsByModel },
+      loadedModels: this.sessions.values().map((l) => l.meta.name),
       modelDownloads: this.modelDownloads,
       runs: this.runs,
       framesReceived: this.framesBeforeMetadata + (this.clips?.framesReceived ?? 0),

@@ -94,6 +94,11 @@ export class ModelRunner {
       for (const tensor of Object.values(results)) tensor.dispose();
     }
   }
+
+  /** Frees the session (a model released from the worker's loaded models). */
+  release(): Promise<void> {
+    return this.session.release();
+  }
 }
 
 /** Probabilities, observed routing counts and the compute the budget cost. */

@@ -6,6 +6,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { ModelMetadata } from '../model/metadata';
+import type { ModelsIndex } from '../model/modelsIndex';
 import type {
   AdapterInfo,
   Backend,
@@ -62,6 +63,36 @@ export interface EngineSlice {
   engineFailed: (ev: EngineError) => void;
   engineRestarted: (reason: string, backend: Backend) => void;
   cacheCleared: (removed: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// models: the zoo (public/models/index.json) and which model runs, and why
+// ---------------------------------------------------------------------------------------------
+export interface ModelChoice {
+  /** An id of the index. */
+  readonly id: string;
+  /** 'default': the index's default for the backend (see choiceReason); 'link'; 'user'. */
+  readonly by: 'default' | 'link' | 'user';
+}
+
+export interface ModelsState {
+  /** Null until the index has loaded. */
+  readonly index: ModelsIndex | null;
+  /** The model the engine loads or runs; null before the index is known. */
+  readonly choice: ModelChoice | null;
+}
+
+export interface ModelsSlice {
+  readonly models: ModelsState;
+  modelsIndexed: (index: ModelsIndex) => void;
+  /** The index could not be loaded: no model can run (Retry loads it again). */
+  modelsIndexFailed: (message: string) => void;
+  /**
+   * The picker, the link or the default rule chose a model. Another model than before clears what
+   * would mislead (prediction, history, sweep, the auto budget's latency model, the heatmap step)
+   * and keeps what the user made (source, budget).
+   */
+  modelChosen: (choice: ModelChoice) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,7 +194,7 @@ export interface SourceState {
   readonly cameras: readonly CameraInfo[];
   readonly cameraId: string | null;
   readonly fileName: string | null;
-  /** Mirror the camera preview (frames still reach the model unmirrored). */
+  /** Mirror the camera preview (what the model gets is the model's camera_mirrored). */
   readonly mirrored: boolean;
   /** Intrinsic size of the playing video (for the crop overlay). */
   readonly videoSize: { readonly width: number; readonly height: number } | null;
@@ -221,6 +252,7 @@ export interface ErrorsSlice {
 }
 
 export type AppState = EngineSlice &
+  ModelsSlice &
   BudgetSlice &
   ResultsSlice &
   SourceSlice &

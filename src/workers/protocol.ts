@@ -34,6 +34,19 @@ export interface InitRequest {
   readonly verboseLogs?: boolean;
 }
 
+/**
+ * Make another model the active one, on the same worker and backend. A model loaded before (and
+ * still among the worker's loaded models) is reused: no second session. Answered like init:
+ * progress and warm-up when it loads, then `ready`; a request that arrives while another model
+ * loads replaces any request still waiting, and only the last one is answered with `ready`.
+ */
+export interface UseModelRequest {
+  readonly type: 'useModel';
+  /** URL of the metadata JSON, as in init. */
+  readonly metadataUrl: string;
+  readonly warmupLevels: readonly number[];
+}
+
 /** One video frame, already centre-cropped and resized to the model's input by the UI. */
 export interface FrameMessage {
   readonly type: 'frame';
@@ -48,6 +61,8 @@ export interface FrameMessage {
    * difference of the two origins.
    */
   readonly timeOrigin: number;
+  /** Flip left-right before the model: camera frames for a model trained on mirrored views. */
+  readonly mirrored: boolean;
 }
 
 /**
@@ -86,6 +101,7 @@ export interface StatsRequest {
 
 export type ToWorker =
   | InitRequest
+  | UseModelRequest
   | FrameMessage
   | RunRequest
   | SweepRequest
@@ -123,6 +139,10 @@ export interface WarmupProgress {
 
 export interface Ready {
   readonly type: 'ready';
+  /** The metadataUrl of the init or useModel request this answers. */
+  readonly metadataUrl: string;
+  /** True when the model's session already existed (a model used before): nothing was loaded. */
+  readonly cached: boolean;
   readonly metadata: ModelMetadata;
   readonly backend: Backend;
   readonly warmupMs: number;
@@ -187,6 +207,10 @@ export interface SweepResult {
 export interface EngineStats {
   readonly type: 'stats';
   readonly sessionsCreated: number;
+  /** Sessions created per model (metadata name): 1 each unless a model was released and reloaded. */
+  readonly sessionsByModel: Readonly<Record<string, number>>;
+  /** Models whose session is loaded now, least recently used first (MAX_LOADED_MODELS at most). */
+  readonly loadedModels: readonly string[];
   /** Model fetches that went to the network (a Cache Storage hit does not count). */
   readonly modelDownloads: number;
   /** session.run calls for run/sweep requests (warm-up runs excluded). */

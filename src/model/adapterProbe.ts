@@ -1,10 +1,13 @@
-/** What WebGPU adapter this worker would get, if any (never throws). */
-import type { AdapterInfo } from '../model/backendChoice';
+/**
+ * What WebGPU adapter this context (the worker, or the page when it must know the backend before
+ * choosing a model) would get, if any (never throws).
+ */
+import type { AdapterInfo } from './backendChoice';
 
 export async function probeAdapter(): Promise<AdapterInfo | null> {
   // navigator.gpu is undefined where WebGPU is off; requestAdapter() resolves null when the
   // browser has no usable adapter (Chromium without --enable-unsafe-webgpu on Linux).
-  const gpu = (navigator as Partial<WorkerNavigator>).gpu;
+  const gpu = (navigator as { gpu?: GPU }).gpu;
   if (gpu === undefined) return null;
   try {
     const adapter = await gpu.requestAdapter();

@@ -1,0 +1,146 @@
+/**
+ * The engine's model switches with onnxruntime, the network and the canvas stubbed out: one
+ * session per model, the cache of loaded models, superseded requests, a failed switch.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
+import { tinyMetadataJson } from '../model/testFixtures';
+import type { FromWorker } from '../workers/protocol';
+import { InferenceEngine } from './engine';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+
+const released: string[] = [];
+
+/** '/models/a.json' → metadata named 'a'; 'missing' answers like a 404. */
+function metaFor(url: string): ModelMetadata {
+  const name = /\/([^/]+)\.json$/.exec(url)![1]!;
+  if (name === 'missing') throw new Error('HTTP 404');
+  return parseModelMetadata({ ...tinyMetadataJson(), name, model_file: `${name}.onnx` });
+}
+
+vi.mock('../model/adapterProbe', () => ({ probeAdapter: () => Promise.resolve(null) }));
+vi.mock('./modelLoader', () => ({
+  fetchMetadata: (_fetch: unknown, url: string) => Promise.resolve().then(() => metaFor(url)),
+  loadModel: () =>
+    Promise.resolve({ bytes: new Uint8Array(1), fromCache: false, downloaded: true }),
+  modelUrlOf: (url: string, meta: ModelMetadata) => new URL(meta.model_file, url).href,
+  clearModelCache: () => Promise.resolve(0),
+}));
+vi.mock('./session', () => ({
+  configureRuntime: () => undefined,
+  createSession: (_bytes: unknown, _backend: unknown, meta: ModelMetadata) =>
+    Promise.resolve({
+      device: null,
+      runner: {
+        run: () =>
+          Promise.resolve({
+            logits: new Float32Array(3),
+            expertIndex: new Int32Array(64),
+            routerProbs: new Float32Array(256),
+          }),
+        release: () => {
+          released.push(meta.name);
+          return Promise.resolve();
+        },
+      },
+    }),
+}));
+// The real ClipBuffer needs an OffscreenCanvas.
+vi.mock('./clipBuffer', () => ({
+  ClipBuffer: class {
+    size = 0;
+    framesReceived = 0;
+    framesDropped = 0;
+    useModel() {}
+    reset() {}
+    takeInto() {
+      return null;
+    }
+  },
+}));
+
+vi.stubGlobal('self', { location: { href: 'http://app.test/' }, crossOriginIsolated: true });
+vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+
+function engine() {
+  const posted: FromWorker[] = [];
+  const e = new InferenceEngine((m) => posted.push(m));
+  const init = (name: string) =>
+    e.init({
+      type: 'init',
+      metadataUrl: `/models/${name}.json`,
+      backend: 'wasm',
+      warmupLevels: [],
+    });
+  const use = (name: string) =>
+    e.useModel({ type: 'useModel', metadataUrl: `/models/${name}.json`, warmupLevels: [0.5] });
+  const readies = () =>
+    posted.flatMap((m) =>
+      m.type === 'ready' ? [`${m.metadata.name}${m.cached ? ' (cached)' : ''}`] : [],
+    );
+  const stats = () => {
+    e.stats();
+    const last = posted.at(-1);
+    if (last?.type !== 'stats') throw new Error('no stats');
+    return last;
+  };
+  return { e, posted, init, use, readies, stats };
+}
+
+beforeEach(() => {
+  released.length = 0;
+});
+
+describe('InferenceEngine model switches', () => {
+  it('A → B → A: one session per model, the second visit to A reuses its session', async () => {
+    const { init, use, readies, stats } = engine();
+    await init('a');
+    await use('b');
+    await use('a');
+    expect(readies()).toEqual(['a', 'b', 'a (cached)']);
+    expect(stats()).toMatchObject({
+      sessionsCreated: 2,
+      sessionsByModel: { a: 1, b: 1 },
+      loadedModels: ['b', 'a'],
+    });
+    expect(released).toEqual([]);
+  });
+
+  it(`keeps ${MAX_LOADED_MODELS} models: a third releases the least recently used`, async () => {
+    const { init, use, stats } = engine();
+    await init('a');
+    await use('b');
+    await use('a');
+    await use('c'); // b is the least recently used
+    expect(released).toEqual(['b']);
+    expect(stats().loadedModels).toEqual(['a', 'c']);
+    await use('b'); // loaded again: its second session
+    expect(released).toEqual(['b', 'a']);
+    expect(stats().sessionsByModel).toEqual({ a: 1, b: 2, c: 1 });
+  });
+
+  it('answers only the last of several requests made while a model loads', async () => {
+    const { init, use, readies, posted } = engine();
+    const first = init('a');
+    const queued = use('b'); // arrives during init: waits
+    const last = use('c'); // replaces b
+    await Promise.all([first, queued, last]);
+    expect(readies()).toEqual(['c']);
+    expect(posted.filter((m) => m.type === 'error')).toEqual([]);
+  });
+
+  it('a switch that fails keeps the previous model running and says why', async () => {
+    const { init, use, posted, readies } = engine();
+    await init('a');
+    await use('missing');
+    expect(readies()).toEqual(['a', 'a (cached)']);
+    expect(posted.at(-1)).toMatchObject({ type: 'error', fatal: false });
+    expect(posted.at(-1)).toHaveProperty('message', expect.stringContaining('HTTP 404'));
+  });
+
+  it('refuses a switch before init', async () => {
+    const { use, posted } = engine();
+    await use('a');
+    expect(posted).toEqual([expect.objectContaining({ type: 'error', code: 'not-ready' })]);
+  });
+});
