@@ -16,8 +16,7 @@ if (!root) throw new Error('index.html is missing the #root element');
 const base = import.meta.env.BASE_URL;
 const store = createAppStore();
 const controller = new AppController(store, {
-  metadataUrl: `${base}models/mone-vivit-s.json`,
-  samplesUrl: `${base}samples/`,
+  modelsUrl: `${base}models/index.json`,
   search: window.location.search,
 });
 controller.start(parseUrlState(window.location.search));

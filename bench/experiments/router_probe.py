@@ -19,10 +19,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from mone.checkpoint import load_checkpoint
 from mone.config import load_config
-from mone.export import load_checkpoint
+from mone.data import to_input
 from mone.model import patchify
-from mone.train import load_split, to_input
+from mone.train import load_split
 
 TOP = 4  # full-expert tokens per step at e_c = 0.3 with 64 tokens
 

@@ -17,7 +17,7 @@ export async function openCamera(deviceId: string | null): Promise<MediaStream> 
   }
   return navigator.mediaDevices.getUserMedia({
     audio: false,
-    // 640x480 is plenty: the model sees a 64x64 centre square.
+    // 640x480 is plenty: the model sees a centre square of its input size (64 or 112 px).
     video: deviceId ? { deviceId: { exact: deviceId } } : { width: 640, height: 480 },
   });
 }

@@ -1,7 +1,11 @@
 /**
  * The app's one imperative module: it owns the inference client, the <video> source, the camera
  * stream and the frame clock, and turns their events into store actions. Components call its
- * methods (chooseSample, startCamera, …) and read everything else from the store.
+ * methods (chooseModel, chooseSample, startCamera, …) and read everything else from the store.
+ *
+ * Models: the index (public/models/index.json) lists them; the link's ?model=, else the index's
+ * default for the backend, runs first. Switching models keeps the worker (and its backend): the
+ * engine reuses a model's session when it was loaded before.
  *
  * Frame path: each presented video frame → frameDecision (model fps) → createImageBitmap of the
  * centre square, resized to the model input → client.sendFrame (transferred). Once the worker
@@ -13,12 +17,25 @@ import {
   type ClientEvent,
   type InferenceClient,
 } from '../client/inferenceClient';
+import { probeAdapter } from '../model/adapterProbe';
+import { chooseBackend, type Backend } from '../model/backendChoice';
 import type { ModelMetadata } from '../model/metadata';
+import {
+  defaultDependsOnBackend,
+  defaultModel,
+  metadataFileOf,
+  modelById,
+  type ModelEntry,
+  type ModelsIndex,
+} from '../model/modelsIndex';
+import { parseModelsIndex } from '../model/modelsIndexParse';
 import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';
 import { countsFor } from '../store/budgetMath';
 import type { AppStore } from '../store';
-import type { BackendPreference } from '../workers/protocol';
+import { chosenModel } from '../store/selectors';
+import type { ModelChoice } from '../store/types';
+import type { BackendPreference, Ready } from '../workers/protocol';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
 import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
@@ -27,10 +44,8 @@ import { startUrlSync } from './urlSync';
 import { VideoSource } from './videoSource';
 
 export interface ControllerOptions {
-  /** Same-origin URL of the model metadata JSON. */
-  readonly metadataUrl: string;
-  /** Folder with index.json and the sample clips. */
-  readonly samplesUrl: string;
+  /** Same-origin URL of the model index (each model's metadata and samples are relative to it). */
+  readonly modelsUrl: string;
   /** The page's query string at load (`location.search`). */
   readonly search: string;
   /** Runs per level for "Explore budgets" (median latency reported). */
@@ -60,6 +75,16 @@ export class AppController {
   private unsubscribers: (() => void)[] = [];
   /** From the link (`?stall=`), for tests; null: the engine's default stall timeout. */
   private stallTimeoutMs: number | null = null;
+  private initialUrl: LinkState | null = null;
+  /** Bumped by every backend choice: an older one still waiting for the adapter probe gives up. */
+  private backendRequest = 0;
+  /** An init went to the current worker, so a model switch can reuse it. */
+  private engineStarted = false;
+  /** The choice that last became ready: a switch that fails falls back to it. */
+  private readyChoice: ModelChoice | null = null;
+  /** The samples index asked for last, and the one the shown list came from (files are relative). */
+  private samplesWanted: string | null = null;
+  private samplesBase: string | null = null;
 
   constructor(store: AppStore, options: ControllerOptions) {
     this.store = store;
@@ -89,9 +114,9 @@ export class AppController {
     }
     if (link.ec !== null) s.budgetChanged(link.ec, `ec=${link.ecText ?? String(link.ec)}`);
     if (link.stallSeconds !== null) this.stallTimeoutMs = link.stallSeconds * 1000;
+    this.initialUrl = link;
     this.client = createInferenceClient((ev) => this.onEngineEvent(ev));
-    this.initEngine(link.backend);
-    void this.loadSamples(link.sample);
+    void this.boot(link);
     this.timers.push(
       setInterval(() => {
         if (this.store.getState().engine.phase === 'ready') this.client?.requestStats();
@@ -115,27 +140,165 @@ export class AppController {
   // -------------------------------------------------------------------------------------------
   // engine
   // -------------------------------------------------------------------------------------------
+  /** Index → the first model (the link's, else the default) → engine and samples. */
+  private async boot(url: LinkState): Promise<void> {
+    this.store.getState().initRequested(url.backend);
+    const index = await this.loadIndex();
+    if (index === null) return;
+    const linked = url.model === null ? undefined : modelById(index, url.model);
+    if (url.model !== null && linked === undefined) {
+      this.store.getState().errorRaised({
+        scope: 'model',
+        title: 'Unknown model',
+        message: `model = "${url.model}" is not in the model index (${index.models.map((m) => m.id).join(', ')}); using the default.`,
+        severity: 'warning',
+      });
+    }
+    const id = linked?.id ?? (await this.defaultFor(index, url.backend));
+    this.store.getState().modelChosen({ id, by: linked === undefined ? 'default' : 'link' });
+    void this.loadSamples(url.sample);
+    this.initEngine(url.backend);
+  }
+
+  private async loadIndex(): Promise<ModelsIndex | null> {
+    const s = this.store.getState();
+    try {
+      const response = await fetch(this.options.modelsUrl);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const index = parseModelsIndex(await response.json());
+      s.modelsIndexed(index);
+      return index;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      s.modelsIndexFailed(
+        `The list of models (${this.options.modelsUrl}) could not be loaded: ${why}.`,
+      );
+      return null;
+    }
+  }
+
   /**
-   * Starts an engine; the client runs one switch at a time, the last one winning. The worker reads
-   * the metadata (one request) and warms up every budget level it lists before `ready`.
+   * The index's default model for the backend the engine will run on. 'auto' needs the adapter
+   * only when the defaults differ between backends; the worker's own probe then agrees with it
+   * (and if WebGPU still fails, the ready handler switches to the WASM default).
+   */
+  private async defaultFor(index: ModelsIndex, preference: BackendPreference): Promise<string> {
+    let backend: Backend = preference === 'auto' ? 'wasm' : preference;
+    if (preference === 'auto' && defaultDependsOnBackend(index)) {
+      const choice = chooseBackend('auto', await probeAdapter());
+      if (choice.ok) backend = choice.backend;
+    }
+    return defaultModel(index, backend).model.id;
+  }
+
+  private currentModel(): ModelEntry | null {
+    return chosenModel(this.store.getState().models);
+  }
+
+  private urlOf(path: string): string {
+    return new URL(path, new URL(this.options.modelsUrl, window.location.href)).href;
+  }
+
+  /**
+   * A fresh worker on `backend`, loading the chosen model; the client runs one switch at a time,
+   * the last one winning. The worker reads the metadata (one request), warms up every budget level
+   * it lists before `ready` and hands it over with `ready`: the page never fetches it.
    */
   private initEngine(backend: BackendPreference): void {
+    const model = this.currentModel();
+    if (model === null) return;
     this.store.getState().initRequested(backend);
     this.framesInClip = 0;
+    this.engineStarted = true;
     this.client?.init({
-      metadataUrl: this.options.metadataUrl,
+      metadataUrl: this.urlOf(metadataFileOf(model)),
       backend,
       ...(this.stallTimeoutMs !== null ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
     });
   }
 
+  /**
+   * The picker chose a model. The running worker switches to it (its session reused when it was
+   * loaded before); after a fatal error a fresh worker loads it. No page reload either way.
+   */
+  chooseModel(id: string): void {
+    this.switchModel(id, 'user');
+  }
+
+  private switchModel(id: string, by: ModelChoice['by']): void {
+    const s = this.store.getState();
+    const model = s.models.index === null ? undefined : modelById(s.models.index, id);
+    if (model === undefined) return;
+    const failed = s.engine.phase === 'error';
+    const same = s.models.choice?.id === id;
+    s.modelChosen({ id, by });
+    if (same && !failed) return;
+    // Results of the previous model still on their way describe another model.
+    this.sweepWanted = false;
+    this.staleRunId = this.lastRunId;
+    this.framesInClip = 0;
+    this.client?.resetClip();
+    void this.loadSamples(null);
+    if (failed || !this.engineStarted) return this.initEngine(s.engine.preference);
+    // The worker warms up the model's budget levels and sends its metadata with `ready`.
+    this.client?.useModel({ metadataUrl: this.urlOf(metadataFileOf(model)) });
+  }
+
   chooseBackend(preference: BackendPreference): void {
+    void this.restartOn(preference);
+  }
+
+  /** A fresh worker on another backend; a model chosen by default follows that backend's default. */
+  private async restartOn(preference: BackendPreference): Promise<void> {
+    const request = ++this.backendRequest;
+    const { index, choice } = this.store.getState().models;
+    if (index !== null && choice?.by === 'default') {
+      const id = await this.defaultFor(index, preference);
+      if (request !== this.backendRequest) return; // a later choice wins
+      if (id !== choice.id) {
+        this.store.getState().modelChosen({ id, by: 'default' });
+        void this.loadSamples(null);
+      }
+    }
     this.initEngine(preference);
   }
 
-  /** After a fatal model error: load again with the same preference. */
+  /** After a fatal model error: load again with the same preference (the index too if it failed). */
   retry(): void {
-    this.initEngine(this.store.getState().engine.preference);
+    const s = this.store.getState();
+    ++this.backendRequest;
+    if (s.models.index === null && this.initialUrl !== null) {
+      void this.boot({ ...this.initialUrl, backend: s.engine.preference });
+      return;
+    }
+    this.initEngine(s.engine.preference);
+  }
+
+  /**
+   * A model is ready. Usually the one chosen; after a failed switch the previous one, which kept
+   * running. A model chosen by default that is not the default of the backend the engine ended up
+   * on (WebGPU failed under 'auto') gives way to that one.
+   */
+  private modelReady(ev: Ready): void {
+    const s = this.store.getState();
+    const running =
+      s.models.index === null ? undefined : modelById(s.models.index, ev.metadata.name);
+    if (running !== undefined && running.id !== s.models.choice?.id && this.readyChoice !== null) {
+      s.modelChosen(this.readyChoice);
+      void this.loadSamples(null);
+    }
+    s.engineReady(ev);
+    this.readyChoice = this.store.getState().models.choice;
+    this.framesInClip = 0;
+    this.client?.resetClip();
+    this.client?.requestStats();
+    // The frame rate may have changed with the model.
+    if (this.store.getState().source.status === 'playing') this.startCapture();
+    const { index, choice } = this.store.getState().models;
+    if (index !== null && choice?.by === 'default') {
+      const wanted = defaultModel(index, ev.backend).model.id;
+      if (wanted !== choice.id) this.switchModel(wanted, 'default');
+    }
   }
 
   clearCache(): void {
@@ -171,11 +334,7 @@ export class AppController {
       case 'warmup':
         return s.warmupProgressed(ev);
       case 'ready':
-        s.engineReady(ev);
-        this.framesInClip = 0;
-        this.client?.resetClip();
-        this.client?.requestStats();
-        return;
+        return this.modelReady(ev);
       case 'result':
         // A run that was in flight when the source changed describes the old video.
         if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now());
@@ -207,14 +366,28 @@ export class AppController {
   // -------------------------------------------------------------------------------------------
   // sources
   // -------------------------------------------------------------------------------------------
+  /**
+   * The chosen model's sample list (a model and its baseline share one: nothing to do). Opens on
+   * a sample so predictions appear with no action — the linked one, else the first — and a
+   * sample that was playing gives way to the new list's sample of the same class (else its
+   * first); a file or the camera keeps playing.
+   */
   private async loadSamples(wanted: string | null): Promise<void> {
+    const model = this.currentModel();
+    if (model === null) return;
+    const url = this.urlOf(model.samples);
+    if (url === this.samplesWanted) return;
+    this.samplesWanted = url;
     try {
-      const response = await fetch(`${this.options.samplesUrl}index.json`);
+      const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const index = (await response.json()) as { samples?: { file: string; label: string }[] };
+      if (this.samplesWanted !== url) return; // another model's list was asked for meanwhile
       const samples = (index.samples ?? []).map(({ file, label }) => ({ file, label }));
+      const { source } = this.store.getState();
+      const playing = source.samples.find((x) => x.file === source.sample)?.label;
+      this.samplesBase = url;
       this.store.getState().samplesLoaded(samples);
-      // Open on a sample so predictions appear with no action: the linked one, else the first.
       const linked = samples.find((x) => x.label === wanted || x.file === wanted);
       if (wanted !== null && linked === undefined) {
         this.store.getState().errorRaised({
@@ -224,11 +397,12 @@ export class AppController {
           severity: 'warning',
         });
       }
-      const pick = linked ?? samples[0];
-      if (pick !== undefined && this.store.getState().source.kind === 'none') {
+      const pick = linked ?? samples.find((x) => x.label === playing) ?? samples[0];
+      if (pick !== undefined && (source.kind === 'none' || source.kind === 'sample')) {
         this.chooseSample(pick.file);
       }
     } catch (err) {
+      this.samplesWanted = null;
       this.store.getState().errorRaised({
         scope: 'app',
         title: 'Sample clips unavailable',
@@ -240,10 +414,11 @@ export class AppController {
 
   chooseSample(file: string): void {
     const sample = this.store.getState().source.samples.find((x) => x.file === file);
+    if (this.samplesBase === null) return;
     this.stopSource();
     this.store.getState().sampleChosen(file);
     const what = `The sample clip "${sample?.label ?? file}"`;
-    this.video.playUrl(`${this.options.samplesUrl}${file}`, what);
+    this.video.playUrl(new URL(file, this.samplesBase).href, what);
   }
 
   openFile(file: File): void {
@@ -308,10 +483,10 @@ export class AppController {
   private startCapture(): void {
     this.stopCapture();
     const video = this.video.element;
-    if (video === null) return;
-    const fps = this.store.getState().engine.metadata?.video.fps ?? 10;
+    const meta = this.store.getState().engine.metadata;
+    if (video === null || meta === null) return; // started again once the model is ready
     this.clock = initialFrameClock;
-    this.stopWatching = watchVideoFrames(video, fps, (mediaTime) =>
+    this.stopWatching = watchVideoFrames(video, meta.video.fps, (mediaTime) =>
       this.onVideoFrame(video, mediaTime),
     );
   }
@@ -322,9 +497,11 @@ export class AppController {
   }
 
   private onVideoFrame(video: HTMLVideoElement, mediaTime: number): void {
-    const { engine } = this.store.getState();
+    const { engine, source, models } = this.store.getState();
     const meta = engine.metadata;
     if (engine.phase !== 'ready' || meta === null || this.client === null) return;
+    // Each model gets the camera the way it was trained (files are never mirrored).
+    const mirrored = source.kind === 'camera' && (chosenModel(models)?.camera_mirrored ?? false);
     // Looping sources: a file shorter than one clip keeps its clip across the loop point.
     const loop = video.loop ? { duration: video.duration, frames: meta.video.frames } : undefined;
     const step = frameDecision(this.clock, mediaTime, meta.video.fps, loop);
@@ -334,10 +511,15 @@ export class AppController {
       this.client.resetClip();
       this.framesInClip = 0;
     }
-    void this.captureFrame(video, mediaTime, meta);
+    void this.captureFrame(video, mediaTime, meta, mirrored);
   }
 
-  private async captureFrame(video: HTMLVideoElement, mediaTime: number, meta: ModelMetadata) {
+  private async captureFrame(
+    video: HTMLVideoElement,
+    mediaTime: number,
+    meta: ModelMetadata,
+    mirrored: boolean,
+  ) {
     const width = video.videoWidth;
     const height = video.videoHeight;
     if (width === 0 || height === 0) return;
@@ -359,7 +541,7 @@ export class AppController {
       bitmap.close();
       return;
     }
-    this.client.sendFrame(bitmap, mediaTime, capturedAt);
+    this.client.sendFrame(bitmap, mediaTime, capturedAt, mirrored);
     this.framesInClip++;
     if (this.framesInClip >= meta.video.frames) this.requestRun();
   }

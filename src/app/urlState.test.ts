@@ -8,8 +8,20 @@ describe('parseUrlState', () => {
       ecText: '0.35',
       sample: 'moving_left',
       backend: 'wasm',
+      model: null,
       stallSeconds: null,
       problems: [],
+    });
+  });
+
+  it('reads the model id as it is (the model index checks it)', () => {
+    expect(parseUrlState('?model=vivit-dense-s')).toMatchObject({
+      model: 'vivit-dense-s',
+      problems: [],
+    });
+    expect(parseUrlState('?model=')).toMatchObject({
+      model: null,
+      problems: ['model= names no model; it was ignored.'],
     });
   });
 
@@ -19,6 +31,7 @@ describe('parseUrlState', () => {
       ecText: null,
       sample: null,
       backend: 'auto',
+      model: null,
       stallSeconds: null,
       problems: [],
     });
@@ -65,6 +78,10 @@ describe('parseUrlState', () => {
     expect(parseUrlState('?ec=0.3&colour=red&debug').problems).toEqual([
       'Unknown link parameters ignored: colour=red, debug.',
     ]);
+    // Every parameter the app reads is known.
+    expect(
+      parseUrlState('?model=mone-vivit-s&ec=0.3&sample=static&backend=wasm&stall=5').problems,
+    ).toEqual([]);
   });
 
   it('reads the stall timeout in seconds, clamped to its range with a message', () => {
@@ -83,26 +100,34 @@ describe('parseUrlState', () => {
 
 describe('serialiseUrlState', () => {
   it('writes only non-default values', () => {
-    expect(serialiseUrlState({ ec: null, sample: null, backend: 'auto' })).toBe('');
-    expect(serialiseUrlState({ ec: 0.5, sample: 'static', backend: 'webgpu' })).toBe(
-      '?ec=0.5&sample=static&backend=webgpu',
-    );
+    expect(serialiseUrlState({ ec: null, sample: null, backend: 'auto', model: null })).toBe('');
+    expect(
+      serialiseUrlState({ ec: 0.5, sample: 'static', backend: 'webgpu', model: 'vivit-dense-s' }),
+    ).toBe('?ec=0.5&sample=static&backend=webgpu&model=vivit-dense-s');
   });
 
   it('keeps foreign parameters and replaces ours', () => {
     expect(
-      serialiseUrlState({ ec: 0.25, sample: null, backend: 'wasm' }, '?debug=1&ec=0.9&sample=x'),
+      serialiseUrlState(
+        { ec: 0.25, sample: null, backend: 'wasm', model: null },
+        '?debug=1&ec=0.9&sample=x&model=y',
+      ),
     ).toBe('?debug=1&ec=0.25&backend=wasm');
   });
 
   it('round-trips', () => {
-    const state = { ec: 0.7, sample: 'rotating_clockwise', backend: 'wasm' as const };
+    const state = {
+      ec: 0.7,
+      sample: 'rotating_clockwise',
+      backend: 'wasm' as const,
+      model: 'mone-vivit-s',
+    };
     expect(parseUrlState(serialiseUrlState(state))).toMatchObject({ ...state, problems: [] });
   });
 
   it('rounds float dust from the slider', () => {
-    expect(serialiseUrlState({ ec: 0.30000000000000004, sample: null, backend: 'auto' })).toBe(
-      '?ec=0.3',
-    );
+    expect(
+      serialiseUrlState({ ec: 0.30000000000000004, sample: null, backend: 'auto', model: null }),
+    ).toBe('?ec=0.3');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The shareable part of the view in the query string: `?ec=0.35&sample=moving_left&backend=wasm`.
+ * The shareable part of the view in the query string:
+ * `?model=mone-vivit-s&ec=0.35&sample=moving_left&backend=wasm`.
  * Read once on load, written back with history.replaceState whenever one of them changes.
  * Parameters this module does not own are kept as they are.
  *
@@ -16,6 +17,8 @@ export interface UrlState {
   /** Sample clip by class label (e.g. `moving_left`) or file name. */
   readonly sample: string | null;
   readonly backend: BackendPreference;
+  /** Model id from the link; checked against the model index once it is known. */
+  readonly model: string | null;
 }
 
 /** What a link says: the shareable state, plus what only a link sets and what was wrong with it. */
@@ -31,7 +34,7 @@ export interface LinkState extends UrlState {
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 /** Range of `stall` in seconds (a shorter one is for tests, a longer one pointless). */
 export const STALL_SECONDS = { min: 1, max: 600 } as const;
-const KNOWN = ['ec', 'sample', 'backend', 'stall'];
+const KNOWN = ['model', 'ec', 'sample', 'backend', 'stall'];
 
 // A plain decimal number (no hex, no 'Infinity', no blanks): 0.35, .5, 1e-3, -2.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -78,6 +81,13 @@ export function parseUrlState(search: string): LinkState {
     sample = null;
   }
 
+  // Checked against the model index once it is known (an unknown id is named there).
+  let model = params.get('model');
+  if (model === '') {
+    problems.push('model= names no model; it was ignored.');
+    model = null;
+  }
+
   let stallSeconds: number | null = null;
   const stallText = params.get('stall');
   if (stallText !== null) {
@@ -106,6 +116,7 @@ export function parseUrlState(search: string): LinkState {
     ecText: ec === null ? null : ecText,
     sample,
     backend,
+    model,
     stallSeconds,
     problems,
   };
@@ -120,6 +131,8 @@ export function serialiseUrlState(state: UrlState, search = ''): string {
   else params.set('sample', state.sample);
   if (state.backend === 'auto') params.delete('backend');
   else params.set('backend', state.backend);
+  if (state.model === null) params.delete('model');
+  else params.set('model', state.model);
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }

@@ -3,7 +3,7 @@ import { createAppStore } from '../store';
 import { readyEvent } from '../store/testing';
 import { startUrlSync, URL_WRITE_DELAY_MS, urlStateOf } from './urlSync';
 
-const initial = { ec: 0.3, sample: 'receding', backend: 'wasm' as const };
+const initial = { ec: 0.3, sample: 'receding', backend: 'wasm' as const, model: 'vivit-dense-s' };
 
 describe('urlStateOf', () => {
   it('keeps the link values until the model and samples are known', () => {
@@ -24,7 +24,19 @@ describe('urlStateOf', () => {
       ec: 0.7,
       sample: 'static',
       backend: 'webgpu',
+      model: 'vivit-dense-s', // kept until the model index is known
     });
+  });
+
+  it('carries a model the link or the picker chose, never the default', () => {
+    const store = createAppStore();
+    const s = store.getState();
+    s.modelChosen({ id: 'mone-vivit-s', by: 'default' });
+    expect(urlStateOf(store.getState(), initial).model).toBeNull();
+    s.modelChosen({ id: 'vivit-dense-s', by: 'user' });
+    expect(urlStateOf(store.getState(), initial).model).toBe('vivit-dense-s');
+    s.modelChosen({ id: 'mone-vivit-s', by: 'user' });
+    expect(urlStateOf(store.getState(), initial).model).toBe('mone-vivit-s');
   });
 
   it('drops the sample while the camera or a file plays', () => {

@@ -1,5 +1,5 @@
 /**
- * Keeps the query string in step with the store (budget, sample, backend) via
+ * Keeps the query string in step with the store (budget, sample, backend, model) via
  * history.replaceState, so the address bar can be shared without adding history entries for
  * every slider move. Writes are deferred until the state has been still for URL_WRITE_DELAY_MS
  * (and flushed when the page is hidden): replaceState costs milliseconds per call.
@@ -19,6 +19,13 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
           ? initial.sample
           : null,
     backend: s.engine.preference,
+    // A model the link or the picker chose; the default is left out (it depends on the backend).
+    model:
+      s.models.choice === null
+        ? initial.model
+        : s.models.choice.by === 'default'
+          ? null
+          : s.models.choice.id,
   };
 }
 
@@ -26,7 +33,7 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
 export const URL_WRITE_DELAY_MS = 250;
 
 const sameState = (a: UrlState, b: UrlState) =>
-  a.ec === b.ec && a.sample === b.sample && a.backend === b.backend;
+  a.ec === b.ec && a.sample === b.sample && a.backend === b.backend && a.model === b.model;
 
 export function startUrlSync(
   store: AppStore,

@@ -109,8 +109,28 @@ describe('createInferenceClient', () => {
       time: 1.5,
       capturedAt: 1234,
       timeOrigin: performance.timeOrigin,
+      mirrored: false,
     });
     expect(transfer).toEqual([bitmap]);
+    client.sendFrame(bitmap, 1.6, 1300, true);
+    expect(last().posted.at(-1)!.message).toMatchObject({ type: 'frame', mirrored: true });
+  });
+
+  it('switches models on the same worker, and a restart loads the model switched to', () => {
+    const { client, workers, last } = setup();
+    client.init(INIT);
+    const other = { metadataUrl: '/models/other.json', warmupLevels: [1] };
+    client.useModel(other);
+    expect(workers).toHaveLength(1);
+    expect(last().posted.at(-1)!.message).toEqual({ type: 'useModel', ...other });
+    workers[0]!.crash('boom');
+    expect(workers).toHaveLength(2);
+    expect(last().posted[0]!.message).toEqual({
+      type: 'init',
+      ...INIT,
+      ...other,
+      backend: 'wasm',
+    });
   });
 
   it('restarts a crashed worker on WASM and re-sends init', () => {
@@ -163,11 +183,11 @@ describe('createInferenceClient', () => {
     expect(workers[0]!.types()).toEqual(['init', 'dispose']);
     expect(workers[0]!.terminated).toBe(false); // its session is being released
     expect(workers).toHaveLength(1);
-    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1 });
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} });
     await flush();
     expect(workers[0]!.terminated).toBe(true);
     expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
-    expect(events).toEqual([{ type: 'disposed', sessionsCreated: 1 }]);
+    expect(events).toEqual([{ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} }]);
   });
 
   it('switches one at a time: the last request wins, the ones between start nothing', async () => {
@@ -181,7 +201,7 @@ describe('createInferenceClient', () => {
     expect(workers[0]!.types()).toEqual(['init', 'dispose']);
     // What the retiring worker still says (a late result, its ready) is not passed on.
     workers[0]!.emit({ type: 'busy', requestId: 1 });
-    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1 });
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} });
     await flush();
     expect(workers).toHaveLength(2);
     expect(workers[1]!.posted.map((p) => p.message)).toEqual([
@@ -200,9 +220,31 @@ describe('createInferenceClient', () => {
     client.requestStats();
     expect(workers).toHaveLength(1);
     expect(workers[0]!.types()).toEqual(['init', 'dispose']);
-    workers[0]!.emit({ type: 'disposed', sessionsCreated: 0 });
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 0, sessionsByModel: {} });
     await flush();
     expect(client.run([0, 0, 0, 64], 1)).not.toBeNull(); // the new engine takes requests
+  });
+
+  it('a model chosen between engines is loaded by the engine that starts next', async () => {
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    const other = { metadataUrl: '/models/other.json' };
+    client.useModel(other);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']); // not sent to the retiring one
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: { m: 1 } });
+    await flush();
+    expect(workers[1]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'wasm', ...other },
+    ]);
+    // An init asked for after the model switch carries its own model.
+    client.useModel({ metadataUrl: '/models/third.json' });
+    client.init({ ...INIT, backend: 'auto' });
+    workers[1]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: { other: 1 } });
+    await flush();
+    expect(workers[2]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'auto' },
+    ]);
   });
 
   it('ends a worker that does not answer dispose in time, then starts the next', async () => {

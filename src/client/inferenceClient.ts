@@ -8,13 +8,22 @@
  * last request winning (src/client/switchQueue.ts). A switch asks the current worker to dispose
  * (an init in progress stops at its next step, the session is released), waits for `disposed`
  * (or DISPOSE_TIMEOUT_MS), ends it, and only then starts the next worker: never two sessions at
- * once, and choices skipped while a switch ran start nothing.
+ * once, and choices skipped while a switch ran start nothing. A model switch (useModel) goes to
+ * the running worker; one made between engines is loaded by the engine that starts next.
  */
-import type { Backend, FromWorker, InitRequest, SweepRequest, ToWorker } from '../workers/protocol';
+import type {
+  Backend,
+  FromWorker,
+  InitRequest,
+  SweepRequest,
+  ToWorker,
+  UseModelRequest,
+} from '../workers/protocol';
 import { createSwitchQueue } from './switchQueue';
 
 export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
 export type InitOptions = Omit<InitRequest, 'type'>;
+export type UseModelOptions = Omit<UseModelRequest, 'type'>;
 
 /** The parts of a Worker the client uses (a fake in unit tests). */
 export interface WorkerLike {
@@ -35,12 +44,20 @@ export const DISPOSE_TIMEOUT_MS = 5000;
 
 export interface InferenceClient {
   /**
-   * (Re)starts the engine: a fresh worker (one session per worker) loading this model, once the
-   * current one is disposed; a later init before that replaces this one.
+   * (Re)starts the engine: a fresh worker (its own backend and sessions) loading this model, once
+   * the current one is disposed; a later init before that replaces this one.
    */
   init(options: InitOptions): void;
-  /** Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now(). */
-  sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number): void;
+  /**
+   * Switches the running worker to another model (its session reused when it was loaded before);
+   * a restart after a crash loads this model.
+   */
+  useModel(options: UseModelOptions): void;
+  /**
+   * Transfers the bitmap (the worker closes it). `capturedAt` is this thread's performance.now();
+   * `mirrored` flips it left-right before the model.
+   */
+  sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number, mirrored?: boolean): void;
   /** Request id, or null when a run or sweep is already in flight. */
   run(counts: readonly number[], ec: number): number | null;
   sweep(budgets: SweepRequest['budgets'], repeats: number): number | null;
@@ -71,6 +88,8 @@ export function createInferenceClient(
   /** Workers asked to dispose, with what ends the wait for their answer. */
   const retiring = new Map<WorkerLike, () => void>();
   let lastInit: InitOptions | null = null;
+  /** A model chosen (useModel) after the last init request, while no worker could take it. */
+  let modelSince: UseModelOptions | null = null;
   let inFlight: number | null = null;
   let nextRequestId = 1;
   let restarts = 0;
@@ -118,9 +137,10 @@ export function createInferenceClient(
     const begin = () => {
       // A newer request waits: this target is stale, skip it (the queue runs the newer one).
       if (stopped || switches.superseded) return;
-      lastInit = next;
+      lastInit = modelSince === null ? next : { ...next, ...modelSince };
+      modelSince = null;
       worker = start();
-      worker.postMessage({ type: 'init', ...next }, []);
+      worker.postMessage({ type: 'init', ...lastInit }, []);
     };
     // No worker yet (first start, after a crash): start at once, synchronously.
     return worker === null ? begin() : retire().then(begin);
@@ -171,10 +191,19 @@ export function createInferenceClient(
   }
 
   return {
-    init: (initOptions) => switches.request(initOptions),
-    sendFrame(bitmap, time, capturedAt) {
+    init(initOptions) {
+      modelSince = null;
+      switches.request(initOptions);
+    },
+    useModel(options) {
+      if (lastInit !== null) lastInit = { ...lastInit, ...options };
+      // Between engines (a switch under way): the engine that starts next loads this model.
+      if (worker === null) modelSince = options;
+      else send({ type: 'useModel', ...options });
+    },
+    sendFrame(bitmap, time, capturedAt, mirrored = false) {
       const timeOrigin = performance.timeOrigin;
-      send({ type: 'frame', bitmap, time, capturedAt, timeOrigin }, [bitmap]);
+      send({ type: 'frame', bitmap, time, capturedAt, timeOrigin, mirrored }, [bitmap]);
     },
     run: (counts, ec) => request((requestId) => ({ type: 'run', requestId, counts, ec })),
     sweep: (budgets, repeats) =>

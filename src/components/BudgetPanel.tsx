@@ -43,6 +43,24 @@ export function BudgetPanel() {
       </section>
     );
   }
+  if (meta.variant === 'dense') {
+    return (
+      <section className="panel budget" aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>Compute budget</h2>
+        <p className="muted" data-testid="dense-note">
+          {meta.name} is a dense baseline: every token takes the full expert, so the budget does not
+          apply (the slider returns with a MoNE model).
+        </p>
+        <p className="cost">
+          <strong data-testid="gmacs" data-value={view.gmacs}>
+            {formatGmacs(view.gmacs)} GMACs
+          </strong>{' '}
+          per clip · <span data-testid="compute-percent">100%</span> of the full model
+        </p>
+        <CountsBar counts={view.counts} widths={meta.experts.widths} />
+      </section>
+    );
+  }
   const grid = sliderGrid(meta);
   const custom = budget.mode === 'custom';
 

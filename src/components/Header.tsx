@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { useAppState } from '../app/context';
 import { statusText } from '../store/selectors';
+import { ModelPicker } from './ModelPicker';
 
-/** Title, engine status (data-testid="status") and the backend badge. */
+/** Title, engine status (data-testid="status"), the backend badge and the model picker. */
 export function Header() {
   const engine = useAppState((s) => s.engine);
   const errors = useAppState((s) => s.errors);
@@ -20,6 +21,7 @@ export function Header() {
           {backend === 'webgpu' ? 'WebGPU' : 'WASM'}
         </span>
       )}
+      <ModelPicker />
     </header>
   );
 }

@@ -1,3 +1,4 @@
+import { cellOfToken } from '../model/routing';
 import { cellTooltip, expertColour, type HeatmapView } from '../store/selectors';
 
 interface Props {
@@ -33,8 +34,7 @@ export function HeatmapOverlay({ view, widths, visible, opacity, onHover }: Prop
           aria-label={`Routing of time step ${view.t + 1}: tokens per expert ${counts.join(', ')}`}
         >
           {view.cells.map((cell, i) => {
-            const row = Math.floor(i / view.cols);
-            const col = i % view.cols;
+            const { row, col } = cellOfToken(i, view.cols);
             return (
               <rect
                 key={i}

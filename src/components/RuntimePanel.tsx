@@ -1,6 +1,14 @@
 import { useId, useMemo } from 'react';
 import { useAppState, useController } from '../app/context';
-import { formatBytes, latencyStats } from '../store/selectors';
+import {
+  cameraFramesText,
+  chosenModel,
+  formatBytes,
+  latencyStats,
+  pageSessions,
+  sessionsText,
+} from '../store/selectors';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import type { BackendPreference } from '../workers/protocol';
 
 const ms = (x: number | null) => (x === null ? '–' : `${x.toFixed(1)} ms`);
@@ -11,9 +19,11 @@ export function RuntimePanel() {
   const engine = useAppState((s) => s.engine);
   const history = useAppState((s) => s.results.history);
   const runs = useAppState((s) => s.results.runs);
+  const model = chosenModel(useAppState((s) => s.models));
   const id = useId();
   const stats = useMemo(() => latencyStats(history), [history]);
   const { backend, metadata: meta, load, warmup, stats: counters } = engine;
+  const sessions = pageSessions(engine);
   const adapter = backend?.adapter;
 
   return (
@@ -59,9 +69,11 @@ export function RuntimePanel() {
           {backend !== null && !backend.crossOriginIsolated && ' (not cross-origin isolated)'}
         </dd>
         <dt>Model</dt>
-        <dd>
+        <dd data-testid="runtime-model" data-model={meta?.name ?? ''}>
           {meta === null ? '–' : `${meta.name} ${meta.version}, ${formatBytes(meta.model_bytes)}`}
         </dd>
+        <dt>Camera frames</dt>
+        <dd data-testid="camera-mirroring">{model === null ? '–' : cameraFramesText(model)}</dd>
         <dt>Download</dt>
         <dd data-testid="download-progress">
           {load === null
@@ -88,7 +100,21 @@ export function RuntimePanel() {
         <dd data-testid="runs">{runs}</dd>
         <dt>Sessions created</dt>
         <dd data-testid="sessions-created" title="By every engine this page started">
-          {engine.earlierSessions + (counters?.sessionsCreated ?? 0)}
+          {sessions.sessionsCreated}
+        </dd>
+        <dt>Sessions per model</dt>
+        <dd
+          data-testid="sessions-by-model"
+          data-sessions={JSON.stringify(sessions.sessionsByModel)}
+          title="By every engine this page started"
+        >
+          {sessionsText(sessions)}
+        </dd>
+        <dt>Loaded models</dt>
+        <dd data-testid="loaded-models">
+          {counters === null || counters.loadedModels.length === 0
+            ? '–'
+            : `${counters.loadedModels.join(', ')} (at most ${MAX_LOADED_MODELS}; the least recently used is released)`}
         </dd>
         <dt>Model downloads</dt>
         <dd data-testid="model-downloads">{counters?.modelDownloads ?? 0}</dd>

@@ -1,12 +1,13 @@
 import { useId } from 'react';
 import { useAppState, useController } from '../app/context';
-import { sourceDescription } from '../store/selectors';
+import { cameraNote, chosenModel, sourceDescription } from '../store/selectors';
 
 /** Sample clips, the camera (picker, start/stop, mirror) and file upload. */
 export function SourcePanel() {
   const controller = useController();
   const source = useAppState((s) => s.source);
   const mirrorToggled = useAppState((s) => s.mirrorToggled);
+  const model = chosenModel(useAppState((s) => s.models));
   const id = useId();
   const cameraOn = source.kind === 'camera' && source.status !== 'failed';
   const selectedSample = source.sample ?? source.samples[0]?.file ?? '';
@@ -75,6 +76,11 @@ export function SourcePanel() {
           Mirror preview
         </label>
       </div>
+      {model !== null && (
+        <p className="muted" data-testid="camera-note">
+          {cameraNote(model)}
+        </p>
+      )}
 
       <div className="controls-row">
         <label htmlFor={`${id}-file`}>Video file</label>

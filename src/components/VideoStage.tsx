@@ -1,14 +1,17 @@
 import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import { useAppState, useController } from '../app/context';
 import { pickVideoFile } from '../app/mediaErrors';
-import { cellTooltip, heatmapView } from '../store/selectors';
+import { cellOfToken } from '../model/routing';
+import { cellTooltip, chosenModel, heatmapView } from '../store/selectors';
 import { cropBoxPercent, stageSize } from './geometry';
 import { HeatmapOverlay } from './HeatmapOverlay';
 
 /**
  * The playing video with the routing heatmap laid over the model's input square; also the
  * drop target for video files. The camera preview may be mirrored: the whole box is flipped, so
- * the overlay stays on the same pixels while frames reach the model unmirrored.
+ * the overlay stays on the same pixels. A model that gets mirrored camera frames
+ * (camera_mirrored) sees column c where the camera has column W-1-c: its overlay is flipped
+ * inside the box.
  */
 export function VideoStage() {
   const controller = useController();
@@ -16,6 +19,7 @@ export function VideoStage() {
   const latest = useAppState((s) => s.results.latest);
   const heatmap = useAppState((s) => s.heatmap);
   const meta = useAppState((s) => s.engine.metadata);
+  const model = chosenModel(useAppState((s) => s.models));
   const [hover, setHover] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   // The controller owns the element (sources, frame capture); React only mounts it.
@@ -32,7 +36,9 @@ export function VideoStage() {
   const crop = cropBoxPercent(size.width, size.height);
   const ratio = size.width / size.height;
   const mirrored = source.kind === 'camera' && source.mirrored;
+  const modelMirrored = source.kind === 'camera' && (model?.camera_mirrored ?? false);
   const hoveredCell = hover !== null && view !== null ? view.cells[hover] : undefined;
+  const hoveredAt = hover !== null && view !== null ? cellOfToken(hover, view.cols) : null;
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -69,6 +75,7 @@ export function VideoStage() {
               top: `${crop.top}%`,
               width: `${crop.width}%`,
               height: `${crop.height}%`,
+              transform: modelMirrored ? 'scaleX(-1)' : undefined,
             }}
           >
             <HeatmapOverlay
@@ -88,10 +95,10 @@ export function VideoStage() {
         {dragging && <p className="stage-hint">Drop to classify this video</p>}
       </div>
       <p className="cell-readout" aria-live="polite">
-        {hoveredCell !== undefined && view !== null && hover !== null
+        {hoveredCell !== undefined && hoveredAt !== null
           ? cellTooltip(
-              Math.floor(hover / view.cols),
-              hover % view.cols,
+              hoveredAt.row,
+              hoveredAt.col,
               hoveredCell.expert,
               meta?.experts.widths ?? [],
               hoveredCell.prob,

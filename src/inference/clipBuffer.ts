@@ -29,13 +29,22 @@ export interface TakenClip {
 }
 
 export class ClipBuffer {
-  private readonly meta: ModelMetadata;
-  private readonly ring: FrameRing<StoredFrame>;
-  private readonly reader: FrameReader;
+  private meta: ModelMetadata;
+  private ring: FrameRing<StoredFrame>;
+  private reader: FrameReader;
   framesReceived = 0;
   framesDropped = 0;
 
   constructor(meta: ModelMetadata) {
+    this.meta = meta;
+    this.ring = new FrameRing(meta.video.frames);
+    this.reader = new FrameReader(meta.video.width, meta.video.height);
+  }
+
+  /** Another model became active: its clip length and frame size; buffered frames are dropped. */
+  useModel(meta: ModelMetadata): void {
+    if (meta === this.meta) return;
+    this.reset();
     this.meta = meta;
     this.ring = new FrameRing(meta.video.frames);
     this.reader = new FrameReader(meta.video.width, meta.video.height);
@@ -50,7 +59,7 @@ export class ClipBuffer {
     this.framesReceived++;
     try {
       const started = performance.now();
-      const rgba = this.reader.read(msg.bitmap);
+      const rgba = this.reader.read(msg.bitmap, msg.mirrored);
       const evicted = this.ring.push({
         rgba,
         time: msg.time,

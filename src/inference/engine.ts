@@ -1,19 +1,22 @@
 /**
  * The worker's state and request handling: init (metadata → backend → model → session →
- * warm-up → ready), frames into the clip buffer, runs and sweeps on the newest clip, stats, and
- * dispose (stop, release the session, say so) before the client ends the worker.
+ * warm-up → ready), model switches (useModel), frames into the clip buffer, runs and sweeps on the
+ * newest clip, stats, and dispose (stop, release the sessions, say so) before the client ends the
+ * worker.
  *
- * Invariants: at most one session per worker (never recreated: a budget change is just another
- * `expert_counts` input); one run in flight, a second answered `busy` and never queued; every
- * request is answered with exactly one message.
+ * Invariants: one session per model, reused (a budget change is just another `expert_counts`
+ * input, and switching back to a model takes its session from the cache of loaded models, at most
+ * MAX_LOADED_MODELS, the least recently used released first); one backend per worker; one run in
+ * flight, a second answered `busy` and never queued; every request is answered with exactly one
+ * message.
  */
-import type { Backend } from '../model/backendChoice';
+import type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
+import { probeAdapter } from '../model/adapterProbe';
 import { chooseBackend, wasmThreads } from '../model/backendChoice';
 import { countsForBudget, validateCounts } from '../model/budget';
 import { median } from '../model/latencyStats';
 import type { ModelMetadata } from '../model/metadata';
 import { createClip } from '../model/preprocess';
-import { probeAdapter } from './backendProbe';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
 import { EngineFailure, errorMessageOf, toEngineError } from './engineFailure';
@@ -34,18 +37,34 @@ import type {
   RunRequest,
   SweepPoint,
   SweepRequest,
+  UseModelRequest,
 } from '../workers/protocol';
 import { configureRuntime, createSession } from './session';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { SessionCache } from './sessionCache';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
-/** Everything that exists once init succeeded. */
+/** One loaded model: everything a run needs. */
 interface Loaded {
   readonly meta: ModelMetadata;
   readonly runner: ModelRunner;
-  readonly backend: Backend;
+  /** The request's metadataUrl (echoed in `ready`). */
+  readonly requestUrl: string;
   /** Reused input buffer [1, T, 3, H, W]; only written while no run is in flight. */
   readonly clip: Float32Array;
+}
+
+/** What init settled for the whole worker: every model runs on this backend. */
+interface Runtime {
+  backend: Backend;
+  readonly preference: BackendPreference;
+  readonly adapter: AdapterInfo | null;
+  readonly threads: number;
+  readonly bypassCache: boolean;
+  readonly verbose: boolean;
+  /** A download (metadata or model) with no bytes for this long fails with `model-stalled`. */
+  readonly stallMs: number;
 }
 
 const MAX_SWEEP_REPEATS = 50;
@@ -54,20 +73,35 @@ function caches(): CacheStorage | undefined {
   return (globalThis as { caches?: CacheStorage }).caches;
 }
 
+const absoluteUrl = (url: string) => new URL(url, self.location.href).href;
+
 export class InferenceEngine {
   private readonly post: Post;
   private state: 'idle' | 'loading' | 'ready' | 'dead' = 'idle';
-  private loaded: Loaded | null = null;
+  private runtime: Runtime | null = null;
+  /** Loaded models by absolute metadata URL. */
+  private readonly sessions = new SessionCache<Loaded>(MAX_LOADED_MODELS, (l) =>
+    this.releaseSession(l),
+  );
+  /** The model runs use; set once init succeeded. */
+  private active: Loaded | null = null;
+  /** The model of the run or sweep in flight; its release waits for the run to end. */
+  private running: Loaded | null = null;
+  private releaseAfterRun: Loaded | null = null;
+  /** The latest useModel request waiting for the current load to end. */
+  private queued: UseModelRequest | null = null;
   /** Exists once the metadata is known (frames are buffered while the model loads). */
   private clips: ClipBuffer | null = null;
   private busy = false;
+  private watchingDevice = false;
   private sessionsCreated = 0;
+  private readonly sessionsByModel: Record<string, number> = {};
   private modelDownloads = 0;
   private runs = 0;
   /** Frames that arrived before any ClipBuffer existed. */
   private framesBeforeMetadata = 0;
-  /** The last init, and the last run or sweep that went ahead (dispose waits for both). */
-  private initTask: Promise<void> = Promise.resolve();
+  /** The last init or model switch, and the last run or sweep that went ahead (dispose waits). */
+  private loadTask: Promise<void> = Promise.resolve();
   private runTask: Promise<void> = Promise.resolve();
 
   constructor(post: Post) {
@@ -80,19 +114,21 @@ export class InferenceEngine {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // init
+  // init and model switches
   // ---------------------------------------------------------------------------------------------
   init(req: InitRequest): Promise<void> {
-    this.initTask = this.load(req);
-    return this.initTask;
+    const first = this.state === 'idle';
+    const task = this.initialise(req);
+    if (first) this.loadTask = task; // a refused second init leaves the real one tracked
+    return task;
   }
 
-  private async load(req: InitRequest): Promise<void> {
+  private async initialise(req: InitRequest): Promise<void> {
     if (this.state !== 'idle') {
       this.post({
         type: 'error',
         code: 'internal',
-        message: 'The engine is already initialised; start a new worker to load another model.',
+        message: 'The engine is already initialised; use useModel to switch models.',
         fatal: false,
       });
       return;
@@ -101,9 +137,8 @@ export class InferenceEngine {
     const started = performance.now();
     const verbose = req.verboseLogs ?? false;
     try {
-      const metadataUrl = new URL(req.metadataUrl, self.location.href).href;
       const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-      const meta = await fetchMetadata(fetch, metadataUrl, stallMs);
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), stallMs);
       if (this.isDead()) return; // disposed meanwhile: every step below is skipped
       // Frames may arrive while the model downloads: start buffering them now.
       this.clips = new ClipBuffer(meta);
@@ -113,68 +148,191 @@ export class InferenceEngine {
       const choice = chooseBackend(req.backend, adapter);
       if (!choice.ok) throw new EngineFailure('backend-unavailable', choice.reason, true);
       const threads = wasmThreads(self.crossOriginIsolated, navigator.hardwareConcurrency);
-      const announce = (backend: Backend, reason: string) =>
-        this.post({
-          type: 'backend',
-          backend,
-          reason,
-          adapter,
-          threads,
-          crossOriginIsolated: self.crossOriginIsolated,
-        });
-      announce(choice.backend, choice.reason);
-
-      const model = await loadModel(
-        modelUrlOf(metadataUrl, meta),
-        meta,
-        { bypassCache: req.bypassCache ?? false, stallTimeoutMs: stallMs },
-        {
-          fetch: (input, init) => fetch(input, init),
-          caches: caches(),
-          onProgress: (p) => this.post({ type: 'loadProgress', ...p }),
-          onWarning: (message) =>
-            this.post({ type: 'error', code: 'cache', message, fatal: false }),
-        },
-      );
-      if (model.downloaded) this.modelDownloads++;
-      if (this.isDead()) return; // no session for an engine that is going away
-
+      this.runtime = {
+        backend: choice.backend,
+        preference: req.backend,
+        adapter,
+        threads,
+        bypassCache: req.bypassCache ?? false,
+        verbose,
+        stallMs,
+      };
+      this.announce(choice.reason);
       configureRuntime(threads, verbose);
-      let backend = choice.backend;
-      let created;
-      try {
-        created = await createSession(model.bytes, backend, meta, verbose);
-      } catch (err) {
-        // 'auto' promised a working backend: if WebGPU fails to build the session, say so and
-        // use WASM. A forced WebGPU fails loudly instead.
-        if (!(req.backend === 'auto' && backend === 'webgpu')) throw err;
-        backend = 'wasm';
-        announce(backend, `WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
-        created = await createSession(model.bytes, backend, meta, verbose);
-      }
-      this.sessionsCreated++;
-      void created.device?.lost.then((info) => this.deviceLost(info));
-
-      const loaded: Loaded = { meta, runner: created.runner, backend, clip: createClip(meta) };
-      this.loaded = loaded; // from here on dispose releases it; runs wait for 'ready'
-      const warmupMs = await this.warmUp(loaded, req.warmupLevels ?? meta.budget.levels);
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
       // Device lost (already reported) or disposed during warm-up.
       if (this.state !== 'loading') return;
-      this.state = 'ready';
-      this.post({
-        type: 'ready',
-        metadata: meta,
-        backend,
-        warmupMs,
-        initMs: performance.now() - started,
-      });
+      this.activate(loaded, false, warmupMs, started);
     } catch (err) {
       // The device was lost (reported once, by deviceLost) or the engine was disposed.
       if (this.isDead()) return;
       // Before a session exists a retry (same worker) is possible; after, the worker is spent.
       this.state = this.sessionsCreated === 0 ? 'idle' : 'dead';
+      this.queued = null;
       this.post(toEngineError(err, { fatal: true }));
+      return;
     }
+    await this.drainQueue();
+  }
+
+  /** Makes another model active (see UseModelRequest); a loaded one is reused. */
+  async useModel(req: UseModelRequest): Promise<void> {
+    if (this.state === 'dead' || (this.state === 'idle' && this.active === null)) {
+      this.post({
+        type: 'error',
+        code: 'not-ready',
+        message:
+          this.state === 'dead'
+            ? 'The engine stopped after a fatal error and has to restart.'
+            : 'The engine has no backend yet: init comes first.',
+        fatal: this.state === 'dead',
+      });
+      return;
+    }
+    this.queued = req;
+    if (this.state !== 'ready') return; // the load in progress drains the queue when it ends
+    this.loadTask = this.drainQueue();
+    await this.loadTask;
+  }
+
+  /** Switches to the waiting request, and to the next one that arrived meanwhile. */
+  private async drainQueue(): Promise<void> {
+    for (let req = this.queued; req !== null && this.state === 'ready'; req = this.queued) {
+      this.queued = null;
+      await this.switchTo(req);
+    }
+  }
+
+  private async switchTo(req: UseModelRequest): Promise<void> {
+    const started = performance.now();
+    const cached = this.sessions.take(absoluteUrl(req.metadataUrl));
+    if (cached !== undefined) return this.activate(cached, true, 0, started);
+    const previous = this.active;
+    this.state = 'loading';
+    try {
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), this.runtime!.stallMs);
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
+      // Device lost (already reported) or disposed during warm-up.
+      if (this.state !== 'loading') return;
+      this.activate(loaded, false, warmupMs, started);
+    } catch (err) {
+      if (this.isDead()) return;
+      const back = previous !== null && this.sessions.take(absoluteUrl(previous.requestUrl));
+      if (!back) {
+        this.state = 'dead';
+        this.post(toEngineError(err, { fatal: true }));
+        return;
+      }
+      // The previous model keeps running; `ready` first (it clears stale errors), then why.
+      this.activate(previous, true, 0, started);
+      this.post(toEngineError(err, { fatal: false }));
+    }
+  }
+
+  private announce(reason: string): void {
+    const runtime = this.runtime!;
+    this.post({
+      type: 'backend',
+      backend: runtime.backend,
+      reason,
+      adapter: runtime.adapter,
+      threads: runtime.threads,
+      crossOriginIsolated: self.crossOriginIsolated,
+    });
+  }
+
+  /**
+   * Model bytes → session → warm-up, into the cache of loaded models (not yet active). Without
+   * levels: every budget level of a MoNE model; one run for a dense model (it ignores the budget).
+   */
+  private async load(
+    requestUrl: string,
+    meta: ModelMetadata,
+    levels?: readonly number[],
+  ): Promise<{ loaded: Loaded; warmupMs: number }> {
+    const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
+    if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
+    const runtime = this.runtime!;
+    const model = await loadModel(
+      modelUrlOf(absoluteUrl(requestUrl), meta),
+      meta,
+      { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
+      {
+        fetch: (input, init) => fetch(input, init),
+        caches: caches(),
+        onProgress: (p) => this.post({ type: 'loadProgress', ...p }),
+        onWarning: (message) => this.post({ type: 'error', code: 'cache', message, fatal: false }),
+      },
+    );
+    if (model.downloaded) this.modelDownloads++;
+    // No session for an engine that is going away (the caller stops quietly: isDead).
+    if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
+
+    this.sessions.makeRoom(); // never more than MAX_LOADED_MODELS sessions at once
+    let created;
+    try {
+      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+    } catch (err) {
+      // 'auto' promised a working backend: if WebGPU fails to build the first session, say so
+      // and use WASM. A forced WebGPU fails loudly instead.
+      const first = this.sessionsCreated === 0;
+      if (!(first && runtime.preference === 'auto' && runtime.backend === 'webgpu')) throw err;
+      runtime.backend = 'wasm';
+      this.announce(`WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
+      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+    }
+    this.sessionsCreated++;
+    this.sessionsByModel[meta.name] = (this.sessionsByModel[meta.name] ?? 0) + 1;
+    if (created.device !== null && !this.watchingDevice) {
+      this.watchingDevice = true;
+      void created.device.lost.then((info) => this.deviceLost(info));
+    }
+
+    const loaded: Loaded = { meta, runner: created.runner, requestUrl, clip: createClip(meta) };
+    let warmupMs;
+    try {
+      warmupMs = await this.warmUp(loaded, warmupLevels);
+    } catch (err) {
+      this.releaseSession(loaded);
+      throw err;
+    }
+    this.sessions.add(absoluteUrl(requestUrl), loaded);
+    return { loaded, warmupMs };
+  }
+
+  /** `loaded` runs from now on; answers with `ready` unless another request is waiting. */
+  private activate(loaded: Loaded, cached: boolean, warmupMs: number, started: number): void {
+    this.active = loaded;
+    this.clips ??= new ClipBuffer(loaded.meta);
+    this.clips.useModel(loaded.meta);
+    this.state = 'ready';
+    if (this.queued !== null) return; // superseded: the waiting request will answer
+    this.post({
+      type: 'ready',
+      metadataUrl: loaded.requestUrl,
+      cached,
+      metadata: loaded.meta,
+      backend: this.runtime!.backend,
+      warmupMs,
+      initMs: performance.now() - started,
+    });
+  }
+
+  private releaseSession(loaded: Loaded): void {
+    if (loaded === this.running) {
+      this.releaseAfterRun = loaded;
+      return;
+    }
+    loaded.runner.release().catch(() => undefined); // a failed release leaks, nothing worse
+  }
+
+  /** Marks the end of a run or sweep on `this.running`; a release it held back happens now. */
+  private runEnded(): void {
+    this.busy = false;
+    this.running = null;
+    const pending = this.releaseAfterRun;
+    this.releaseAfterRun = null;
+    if (pending !== null) this.releaseSession(pending);
   }
 
   /**
@@ -253,7 +411,7 @@ export class InferenceEngine {
       this.post({ type: 'busy', requestId });
       return null;
     }
-    if (this.state === 'ready' && this.loaded !== null) return this.loaded;
+    if (this.state === 'ready' && this.active !== null) return this.active;
     const dead = this.state === 'dead';
     this.post({
       type: 'error',
@@ -331,6 +489,7 @@ export class InferenceEngine {
     const loaded = this.runnable(req.requestId);
     if (loaded === null || this.budgetError(req.requestId, req.counts, loaded.meta)) return;
     this.busy = true;
+    this.running = loaded;
     try {
       const clip = this.takeClip(loaded, req.requestId);
       if (clip === null) return;
@@ -362,7 +521,7 @@ export class InferenceEngine {
     } catch (err) {
       this.post(this.runError(err, req.requestId));
     } finally {
-      this.busy = false;
+      this.runEnded();
     }
   }
 
@@ -381,6 +540,7 @@ export class InferenceEngine {
     }
     if (req.budgets.some((b) => this.budgetError(req.requestId, b.counts, loaded.meta))) return;
     this.busy = true;
+    this.running = loaded;
     try {
       if (this.takeClip(loaded, req.requestId) === null) return;
       const points: SweepPoint[] = [];
@@ -400,7 +560,7 @@ export class InferenceEngine {
     } catch (err) {
       this.post(this.runError(err, req.requestId));
     } finally {
-      this.busy = false;
+      this.runEnded();
     }
   }
 
@@ -426,23 +586,33 @@ export class InferenceEngine {
    */
   async dispose(): Promise<void> {
     this.state = 'dead';
+    this.queued = null;
     await this.runTask;
-    await this.initTask;
-    const loaded = this.loaded;
-    this.loaded = null;
-    try {
-      await loaded?.runner.release();
-    } catch {
-      // The worker ends right after this; nothing is left to free.
+    await this.loadTask;
+    const loaded = new Set(this.sessions.clear());
+    if (this.active !== null) loaded.add(this.active);
+    this.active = null;
+    for (const l of loaded) {
+      try {
+        await l.runner.release();
+      } catch {
+        // The worker ends right after this; nothing is left to free.
+      }
     }
     this.clips?.reset();
-    this.post({ type: 'disposed', sessionsCreated: this.sessionsCreated });
+    this.post({
+      type: 'disposed',
+      sessionsCreated: this.sessionsCreated,
+      sessionsByModel: { ...this.sessionsByModel },
+    });
   }
 
   stats(): void {
     this.post({
       type: 'stats',
       sessionsCreated: this.sessionsCreated,
+      sessionsByModel: { ...this.sessionsByModel },
+      loadedModels: this.sessions.values().map((l) => l.meta.name),
       modelDownloads: this.modelDownloads,
       runs: this.runs,
       framesReceived: this.framesBeforeMetadata + (this.clips?.framesReceived ?? 0),

@@ -3,7 +3,8 @@
  *
  * The UI already sends frames centre-cropped and resized (createImageBitmap with resize options),
  * so this is normally a 1:1 copy. A frame of another size is centre-cropped and scaled here with
- * the same rule (src/model/preprocess.ts) rather than rejected.
+ * the same rule (src/model/preprocess.ts) rather than rejected. `mirrored` flips it left-right on
+ * the way (camera frames for a model trained on mirrored views).
  */
 import { centerCropRect } from '../model/preprocess';
 
@@ -22,8 +23,10 @@ export class FrameReader {
   }
 
   /** RGBA bytes, width * height * 4. Does not close the bitmap. */
-  read(bitmap: ImageBitmap): Uint8ClampedArray {
+  read(bitmap: ImageBitmap, mirrored = false): Uint8ClampedArray {
     const { width: W, height: H } = this;
+    // x → W - x: the crop is centred, so mirroring the crop is the crop of the mirrored frame.
+    this.ctx.setTransform(mirrored ? -1 : 1, 0, 0, 1, mirrored ? W : 0, 0);
     if (bitmap.width === W && bitmap.height === H) {
       this.ctx.drawImage(bitmap, 0, 0);
     } else {

@@ -145,6 +145,23 @@ function describe(error: ErrorObject): string {
   return error.message ?? 'is invalid';
 }
 
+/**
+ * ajv's errors as the first offending field and one sentence: the first problem, then a few more
+ * so one reload fixes most of them. Shared with the model index (src/model/modelsIndex.ts).
+ */
+export function schemaProblem(errors: readonly ErrorObject[] | null | undefined): {
+  field: string;
+  message: string;
+} {
+  const all = errors ?? [];
+  const first = all[0];
+  if (first === undefined) return { field: '', message: 'does not match the schema' };
+  const others = all.slice(1, 5).map((e) => `${fieldOf(e) || '(root)'} ${describe(e)}`);
+  const more = all.length > 5 ? ` (+${all.length - 5} more)` : '';
+  const also = others.length > 0 ? `; also: ${others.join('; ')}${more}` : '';
+  return { field: fieldOf(first), message: `${describe(first)}${also}` };
+}
+
 /** Throws MetadataError unless `actual` equals `expected` (shape arrays compared elementwise). */
 function expectShape(
   field: string,
@@ -251,14 +268,8 @@ function checkConsistency(m: ModelMetadata): void {
 export function parseModelMetadata(json: unknown): ModelMetadata {
   const validate = schemaValidator();
   if (!validate(json)) {
-    const errors = validate.errors ?? [];
-    const first = errors[0];
-    if (first === undefined) throw new MetadataError('', 'does not match the schema');
-    // Name the first problem; list a few more so one reload fixes most of them.
-    const others = errors.slice(1, 5).map((e) => `${fieldOf(e) || '(root)'} ${describe(e)}`);
-    const more = errors.length > 5 ? ` (+${errors.length - 5} more)` : '';
-    const also = others.length > 0 ? `; also: ${others.join('; ')}${more}` : '';
-    throw new MetadataError(fieldOf(first), `${describe(first)}${also}`);
+    const { field, message } = schemaProblem(validate.errors);
+    throw new MetadataError(field, message);
   }
   checkConsistency(json);
   return json;

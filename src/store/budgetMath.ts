@@ -4,9 +4,10 @@
  * other levels just works).
  */
 import { countsForBudget } from '../model/budget';
+import { fullExpertCounts } from '../model/macs';
 import type { ModelMetadata } from '../model/metadata';
 
-export type BudgetMeta = Pick<ModelMetadata, 'budget' | 'tokens' | 'experts'>;
+export type BudgetMeta = Pick<ModelMetadata, 'budget' | 'tokens' | 'experts' | 'variant' | 'macs'>;
 
 /** Slider grid step. 0.05 when it tiles [min_ec, max_ec] exactly (it does for the shipped model). */
 export const EC_STEP = 0.05;
@@ -40,7 +41,9 @@ export function snapToGrid(meta: BudgetMeta, ec: number): number | null {
   return snapEc(ec, min, max, step);
 }
 
+/** The counts a run uses at `ec`; a dense model ignores them, so it gets the full expert's. */
 export function countsFor(meta: BudgetMeta, ec: number): number[] {
+  if (meta.variant === 'dense') return fullExpertCounts(meta);
   return countsForBudget(ec, meta.tokens.per_step, meta.experts.count);
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../workers/protocol';
 import { countsFor, snapToGrid } from './budgetMath';
+import { addSessions, NO_SESSIONS } from './selectors';
 import { validateCounts } from '../model/budget';
 import type { EngineSlice, EngineState, SliceCreator } from './types';
 
@@ -15,7 +16,7 @@ export const initialEngine: EngineState = {
   stats: null,
   restartReason: null,
   cacheRemoved: null,
-  earlierSessions: 0,
+  earlierSessions: NO_SESSIONS,
 };
 
 /** Page heading per engine error; null for transient codes the user need not see. */
@@ -149,9 +150,9 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
 
   cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
 
-  engineDisposed: ({ sessionsCreated }) =>
+  engineDisposed: (ev) =>
     set((s) => ({
-      engine: { ...s.engine, earlierSessions: s.engine.earlierSessions + sessionsCreated },
+      engine: { ...s.engine, earlierSessions: addSessions(s.engine.earlierSessions, ev) },
     })),
 
   engineRestarted: (reason, backend) => {
@@ -163,7 +164,7 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
         restartReason: reason,
         warmup: null,
         // The lost engine cannot say goodbye: count what its last stats showed.
-        earlierSessions: s.engine.earlierSessions + (s.engine.stats?.sessionsCreated ?? 0),
+        earlierSessions: addSessions(s.engine.earlierSessions, s.engine.stats ?? NO_SESSIONS),
         stats: null,
       },
     }));

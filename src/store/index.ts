@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { createBudgetSlice } from './budgetSlice';
 import { createEngineSlice } from './engineSlice';
+import { createModelSlice } from './modelSlice';
 import { createResultsSlice } from './resultsSlice';
 import { createSourceSlice } from './sourceSlice';
 import type { AppState } from './types';
@@ -10,6 +11,7 @@ import { createErrorsSlice, createHeatmapSlice } from './viewSlices';
 export function createAppStore() {
   return createStore<AppState>()((set, get, api) => ({
     ...createEngineSlice(set, get, api),
+    ...createModelSlice(set, get, api),
     ...createBudgetSlice(set, get, api),
     ...createResultsSlice(set, get, api),
     ...createSourceSlice(set, get, api),

@@ -38,7 +38,8 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get) => {
 
       const meta = s.engine.metadata;
       const { budget } = s;
-      if (!budget.auto.enabled || meta === null) {
+      // A dense model's cost does not depend on e_c: nothing to steer.
+      if (!budget.auto.enabled || meta === null || meta.variant === 'dense') {
         set({ results });
         return;
       }

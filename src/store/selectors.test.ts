@@ -196,6 +196,12 @@ describe('compute–accuracy curves', () => {
       nearestEc: 0.3,
     });
     expect(operatingPoint(withCurves, 0.2, 0.7)).toMatchObject({ top1: 0.9, nearestEc: 0.8 });
+    // A dense model sits on the dense curve.
+    expect(operatingPoint({ ...withCurves, variant: 'dense' }, 0.23, 0.7)).toEqual({
+      gmacs: 0.23,
+      top1: 0.91,
+      nearestEc: null,
+    });
     expect(operatingPoint(shippedMetadata({}), 0.12, 0.35)).toEqual({
       gmacs: 0.12,
       top1: null,

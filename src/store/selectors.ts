@@ -5,12 +5,27 @@
  */
 import { effectiveCapacityOfCounts } from '../model/budget';
 import { computeFraction, gmacsForCounts } from '../model/macs';
+import type { Backend } from '../model/backendChoice';
 import type { CurvePoint, ModelMetadata } from '../model/metadata';
+import {
+  backendName,
+  defaultDependsOnBackend,
+  defaultModel,
+  modelById,
+  type ModelEntry,
+} from '../model/modelsIndex';
 import { topK, type Prediction } from '../model/postprocess';
 import { percentile } from '../model/latencyStats';
 import { decodeRouting } from '../model/routing';
-import type { RunResult, SweepPoint } from '../workers/protocol';
-import type { AppError, BudgetState, EngineState, HistoryPoint, SourceState } from './types';
+import type { EngineStats, RunResult, SessionCounts, SweepPoint } from '../workers/protocol';
+import type {
+  AppError,
+  BudgetState,
+  EngineState,
+  HistoryPoint,
+  ModelsState,
+  SourceState,
+} from './types';
 
 // ---------------------------------------------------------------------------------------------
 // status
@@ -45,6 +60,90 @@ export function statusText(engine: EngineState, errors: readonly AppError[]): st
       return `Error: ${last?.title ?? 'the model could not be loaded'}`;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// models
+// ---------------------------------------------------------------------------------------------
+/** The index entry of the chosen model; null before the index and the choice are known. */
+export function chosenModel(models: ModelsState): ModelEntry | null {
+  if (models.index === null || models.choice === null) return null;
+  return modelById(models.index, models.choice.id) ?? null;
+}
+
+/**
+ * Why the chosen model runs, for the page: the link, the user, or the index's default for the
+ * backend the engine runs on (`backend`, null until the worker says).
+ */
+export function choiceReason(models: ModelsState, backend: Backend | null): string {
+  const { index, choice } = models;
+  if (index === null || choice === null) return '';
+  if (choice.by === 'link') return `Chosen by the link (?model=${choice.id}).`;
+  if (choice.by === 'user') return 'Chosen by you.';
+  if (backend === null) {
+    return defaultDependsOnBackend(index)
+      ? 'Default for the backend expected here.'
+      : `Default on every backend: ${defaultModel(index, 'wasm').model.name}.`;
+  }
+  const here = defaultModel(index, backend);
+  return here.model.id === choice.id ? here.reason : 'Default for the backend expected here.';
+}
+
+/** A picker option: name and task, and a warning where it does not suit the backend. */
+export function modelOptionText(model: ModelEntry, backend: Backend | null): string {
+  const suits =
+    backend === null || model.backends.includes(backend)
+      ? ''
+      : ` (not meant for ${backendName(backend)})`;
+  return `${model.name} — ${model.task}${suits}`;
+}
+
+/** The picker's groups: MoNE models, then the dense baselines, each in index order. */
+export function modelGroups(
+  models: readonly ModelEntry[],
+): { label: string; models: ModelEntry[] }[] {
+  const groups = [
+    { label: 'MoNE (adjustable compute)', models: models.filter((m) => m.kind === 'mone') },
+    { label: 'Dense baselines', models: models.filter((m) => m.kind === 'dense') },
+  ];
+  return groups.filter((g) => g.models.length > 0);
+}
+
+/** Where the source is chosen: what the model gets from the camera, and what labels mean. */
+export function cameraNote(model: Pick<ModelEntry, 'camera_mirrored'>): string {
+  return model.camera_mirrored
+    ? 'Camera frames are mirrored before the model (files never are), so direction labels name what you see on screen.'
+    : 'Camera frames reach this model unmirrored, like files (it was trained that way), so direction labels name the camera’s view: with the preview mirrored, left and right are swapped on screen.';
+}
+
+/** The runtime panel's line on camera frames. */
+export function cameraFramesText(model: Pick<ModelEntry, 'id' | 'camera_mirrored'>): string {
+  return model.camera_mirrored
+    ? `mirrored before the model (${model.id} was trained on mirrored selfie views)`
+    : `unmirrored (${model.id} was trained on unmirrored frames)`;
+}
+
+export const NO_SESSIONS: SessionCounts = { sessionsCreated: 0, sessionsByModel: {} };
+
+/** Two engines' session counts together (in all and per model). */
+export function addSessions(a: SessionCounts, b: SessionCounts): SessionCounts {
+  const byModel: Record<string, number> = { ...a.sessionsByModel };
+  for (const [model, n] of Object.entries(b.sessionsByModel))
+    byModel[model] = (byModel[model] ?? 0) + n;
+  return { sessionsCreated: a.sessionsCreated + b.sessionsCreated, sessionsByModel: byModel };
+}
+
+/** Sessions created by every engine this page started: the earlier ones and the current one. */
+export function pageSessions(
+  engine: Pick<EngineState, 'earlierSessions' | 'stats'>,
+): SessionCounts {
+  return addSessions(engine.earlierSessions, engine.stats ?? NO_SESSIONS);
+}
+
+/** "mone-vivit-s 1 · vivit-dense-s 1": sessions created per model. */
+export function sessionsText(stats: Pick<EngineStats, 'sessionsByModel'> | null): string {
+  const entries = Object.entries(stats?.sessionsByModel ?? {});
+  return entries.length === 0 ? '–' : entries.map(([id, n]) => `${id} ${n}`).join(' · ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +274,52 @@ export function topPredictions(
   return topK(smoothed, labels, k);
 }
 
+/** Tableau 10: distinct, reasonably colour-blind-friendly categorical colours. */
+const TABLEAU_10 = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+
+/**
+ * A colour per class, fixed by its index: Tableau 10 up to 10 classes; beyond, hues spread evenly
+ * round the wheel with neighbours at three lightness levels, so 27 gestures stay 27 colours.
+ */
+export function classColour(index: number, classes: number): string {
+  if (classes <= TABLEAU_10.length) return TABLEAU_10[index] ?? '#888';
+  const hue = Math.round((360 * index) / classes);
+  const lightness = [38, 52, 66][index % 3]!;
+  return `hsl(${hue} 70% ${lightness}%)`;
+}
+
+/** Lines the probability chart draws at most; more classes show only the most likely ones. */
+export const MAX_CHART_CLASSES = 10;
+
+/**
+ * The classes the probability chart draws, in label order: all of them up to `max`, else the
+ * `max` with the highest smoothed probability anywhere in the history.
+ */
+export function chartClasses(
+  history: readonly HistoryPoint[],
+  labels: readonly string[],
+  max = MAX_CHART_CLASSES,
+): number[] {
+  const all = labels.map((_, i) => i);
+  if (labels.length <= max) return all;
+  const peak = all.map((i) => history.reduce((m, p) => Math.max(m, p.probs[i] ?? 0), 0));
+  return all
+    .sort((a, b) => peak[b]! - peak[a]! || a - b)
+    .slice(0, max)
+    .sort((a, b) => a - b);
+}
+
 /** 'moving_left' → 'moving left'. */
 export function prettyLabel(label: string): string {
   return label.replace(/_/g, ' ');
@@ -272,18 +417,21 @@ export function paretoCurves(meta: Pick<ModelMetadata, 'evaluation'>): CurveSeri
 
 /**
  * Where the current budget sits: its GMACs, and the top-1 measured (offline, by the exporter) at
- * the MoNE curve point with the nearest e_c. top1 is null when there is no MoNE curve.
+ * the point with the nearest e_c of the model's own curve (MoNE; the dense curve for a dense
+ * model). top1 is null when there is no such curve.
  */
 export function operatingPoint(
-  meta: Pick<ModelMetadata, 'evaluation'>,
+  meta: Pick<ModelMetadata, 'evaluation'> & Partial<Pick<ModelMetadata, 'variant'>>,
   gmacs: number,
   ec: number,
 ): { gmacs: number; top1: number | null; nearestEc: number | null } {
-  const mone = meta.evaluation.curves.mone ?? [];
+  const dense = meta.variant === 'dense';
+  // A dense model has one cost: its point needs no e_c.
+  const distance = (p: CurvePoint) =>
+    p.e_c === undefined ? (dense ? 0 : Infinity) : Math.abs(p.e_c - ec);
   let best: CurvePoint | null = null;
-  for (const p of mone) {
-    if (p.e_c === undefined) continue;
-    if (best === null || Math.abs(p.e_c - ec) < Math.abs((best.e_c ?? Infinity) - ec)) best = p;
+  for (const p of meta.evaluation.curves[dense ? 'dense' : 'mone'] ?? []) {
+    if (distance(p) < (best === null ? Infinity : distance(best))) best = p;
   }
   return { gmacs, top1: best?.top1 ?? null, nearestEc: best?.e_c ?? null };
 }

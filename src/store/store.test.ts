@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { countsForBudget, validateCounts } from '../model/budget';
 import { createAppStore } from './index';
+import { pageSessions } from './selectors';
 import { readyEvent, resultFor, shippedMetadata } from './testing';
 
 const STATS = {
   type: 'stats',
   sessionsCreated: 0,
+  sessionsByModel: {},
+  loadedModels: [],
   modelDownloads: 0,
   runs: 0,
   framesReceived: 0,
@@ -85,16 +88,19 @@ describe('engine slice', () => {
     expect(store.getState().budget.auto).toBe(before.auto);
   });
 
-  it('counts the sessions of disposed and restarted engines', () => {
+  it('counts the sessions of disposed and restarted engines, in all and per model', () => {
     const store = readyStore();
     const s = () => store.getState();
-    s().statsReceived({ ...STATS, sessionsCreated: 1 });
+    s().statsReceived({ ...STATS, sessionsCreated: 2, sessionsByModel: { a: 1, b: 1 } });
     s().initRequested('webgpu');
-    s().engineDisposed({ type: 'disposed', sessionsCreated: 1 });
-    s().statsReceived({ ...STATS, sessionsCreated: 1 });
+    s().engineDisposed({ type: 'disposed', sessionsCreated: 2, sessionsByModel: { a: 1, b: 1 } });
+    s().statsReceived({ ...STATS, sessionsCreated: 1, sessionsByModel: { a: 1 } });
+    const all = { sessionsCreated: 3, sessionsByModel: { a: 2, b: 1 } };
+    expect(pageSessions(s().engine)).toEqual(all);
     s().engineRestarted('The worker crashed.', 'wasm');
-    expect(s().engine.earlierSessions).toBe(2);
+    expect(s().engine.earlierSessions).toEqual(all);
     expect(s().engine.stats).toBeNull();
+    expect(pageSessions(s().engine)).toEqual(s().engine.earlierSessions);
   });
 
   it('a stalled download is a model error (Retry is offered)', () => {

@@ -13,7 +13,15 @@ export function shippedMetadata(curves?: ModelMetadata['evaluation']['curves']):
 }
 
 export function readyEvent(metadata: ModelMetadata = shippedMetadata()): Ready {
-  return { type: 'ready', metadata, backend: 'wasm', warmupMs: 100, initMs: 500 };
+  return {
+    type: 'ready',
+    metadataUrl: `/models/${metadata.name}.json`,
+    cached: false,
+    metadata,
+    backend: 'wasm',
+    warmupMs: 100,
+    initMs: 500,
+  };
 }
 
 /** A result whose routing follows the budget rule exactly (each step's counts = `counts`). */

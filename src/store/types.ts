@@ -6,6 +6,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { ModelMetadata } from '../model/metadata';
+import type { ModelsIndex } from '../model/modelsIndex';
 import type {
   AdapterInfo,
   Backend,
@@ -15,6 +16,7 @@ import type {
   EngineError,
   EngineStats,
   LoadProgress,
+  SessionCounts,
   Ready,
   RunResult,
   SweepPoint,
@@ -50,8 +52,8 @@ export interface EngineState {
   readonly restartReason: string | null;
   /** Files removed by the last "clear cache", null before any. */
   readonly cacheRemoved: number | null;
-  /** Sessions of this page's earlier engines (switched away from or restarted). */
-  readonly earlierSessions: number;
+  /** Sessions of this page's earlier engines (switched away from or restarted), per model too. */
+  readonly earlierSessions: SessionCounts;
 }
 
 export interface EngineSlice {
@@ -67,6 +69,36 @@ export interface EngineSlice {
   /** An engine let go of its session before the next one started. */
   engineDisposed: (ev: Disposed) => void;
   cacheCleared: (removed: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// models: the zoo (public/models/index.json) and which model runs, and why
+// ---------------------------------------------------------------------------------------------
+export interface ModelChoice {
+  /** An id of the index. */
+  readonly id: string;
+  /** 'default': the index's default for the backend (see choiceReason); 'link'; 'user'. */
+  readonly by: 'default' | 'link' | 'user';
+}
+
+export interface ModelsState {
+  /** Null until the index has loaded. */
+  readonly index: ModelsIndex | null;
+  /** The model the engine loads or runs; null before the index is known. */
+  readonly choice: ModelChoice | null;
+}
+
+export interface ModelsSlice {
+  readonly models: ModelsState;
+  modelsIndexed: (index: ModelsIndex) => void;
+  /** The index could not be loaded: no model can run (Retry loads it again). */
+  modelsIndexFailed: (message: string) => void;
+  /**
+   * The picker, the link or the default rule chose a model. Another model than before clears what
+   * would mislead (prediction, history, sweep, the auto budget's latency model, the heatmap step)
+   * and keeps what the user made (source, budget).
+   */
+  modelChosen: (choice: ModelChoice) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +205,7 @@ export interface SourceState {
   readonly cameras: readonly CameraInfo[];
   readonly cameraId: string | null;
   readonly fileName: string | null;
-  /** Mirror the camera preview (frames still reach the model unmirrored). */
+  /** Mirror the camera preview (what the model gets is the model's camera_mirrored). */
   readonly mirrored: boolean;
   /** Intrinsic size of the playing video (for the crop overlay). */
   readonly videoSize: { readonly width: number; readonly height: number } | null;
@@ -231,6 +263,7 @@ export interface ErrorsSlice {
 }
 
 export type AppState = EngineSlice &
+  ModelsSlice &
   BudgetSlice &
   ResultsSlice &
   SourceSlice &

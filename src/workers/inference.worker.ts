@@ -12,6 +12,8 @@ async function handle(engine: InferenceEngine, msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       return engine.init(msg);
+    case 'useModel':
+      return engine.useModel(msg);
     case 'frame':
       return engine.frame(msg);
     case 'run':

@@ -25,8 +25,8 @@ export interface InitRequest {
   readonly backend: BackendPreference;
   /**
    * e_c levels to warm up, so the slider never stutters; default every level of the metadata's
-   * budget.levels (what the UI offers). The page does not read the metadata itself: the worker
-   * fetches and validates it once and hands it over with `ready`.
+   * budget.levels (what the UI offers), one run for a dense model. The page does not read the
+   * metadata itself: the worker fetches and validates it once and hands it over with `ready`.
    */
   readonly warmupLevels?: readonly number[];
   /**
@@ -43,6 +43,20 @@ export interface InitRequest {
   readonly verboseLogs?: boolean;
 }
 
+/**
+ * Make another model the active one, on the same worker and backend. A model loaded before (and
+ * still among the worker's loaded models) is reused: no second session. Answered like init:
+ * progress and warm-up when it loads, then `ready`; a request that arrives while another model
+ * loads replaces any request still waiting, and only the last one is answered with `ready`.
+ */
+export interface UseModelRequest {
+  readonly type: 'useModel';
+  /** URL of the metadata JSON, as in init. */
+  readonly metadataUrl: string;
+  /** As in init: default every level of the model's budget.levels (one run for a dense model). */
+  readonly warmupLevels?: readonly number[];
+}
+
 /** One video frame, already centre-cropped and resized to the model's input by the UI. */
 export interface FrameMessage {
   readonly type: 'frame';
@@ -57,6 +71,8 @@ export interface FrameMessage {
    * difference of the two origins.
    */
   readonly timeOrigin: number;
+  /** Flip left-right before the model: camera frames for a model trained on mirrored views. */
+  readonly mirrored: boolean;
 }
 
 /**
@@ -103,6 +119,7 @@ export interface DisposeRequest {
 
 export type ToWorker =
   | InitRequest
+  | UseModelRequest
   | FrameMessage
   | RunRequest
   | SweepRequest
@@ -141,6 +158,11 @@ export interface WarmupProgress {
 
 export interface Ready {
   readonly type: 'ready';
+  /** The metadataUrl of the init or useModel request this answers. */
+  readonly metadataUrl: string;
+  /** True when the model's session already existed (a model used before): nothing was loaded. */
+  readonly cached: boolean;
+  /** The model's metadata, validated: the page's only copy (it never fetches the metadata). */
   readonly metadata: ModelMetadata;
   readonly backend: Backend;
   readonly warmupMs: number;
@@ -205,6 +227,10 @@ export interface SweepResult {
 export interface EngineStats {
   readonly type: 'stats';
   readonly sessionsCreated: number;
+  /** Sessions created per model (metadata name): 1 each unless a model was released and reloaded. */
+  readonly sessionsByModel: Readonly<Record<string, number>>;
+  /** Models whose session is loaded now, least recently used first (MAX_LOADED_MODELS at most). */
+  readonly loadedModels: readonly string[];
   /** Model fetches that went to the network (a Cache Storage hit does not count). */
   readonly modelDownloads: number;
   /** session.run calls for run/sweep requests (warm-up runs excluded). */
@@ -246,10 +272,12 @@ export interface CacheCleared {
   readonly removed: number;
 }
 
-/** The answer to `dispose`: the session is released; the worker's own counters, final. */
-export interface Disposed {
+/** Sessions a worker created: in all, and per model (metadata name). */
+export type SessionCounts = Pick<EngineStats, 'sessionsCreated' | 'sessionsByModel'>;
+
+/** The answer to `dispose`: the sessions are released; the worker's own counters, final. */
+export interface Disposed extends SessionCounts {
   readonly type: 'disposed';
-  readonly sessionsCreated: number;
 }
 
 export type FromWorker =

@@ -1,22 +1,43 @@
 """Training configs as code. A config module in training/configs/ defines CONFIG (a dict); unknown keys
-anywhere fail loudly, so a typo never silently trains the wrong thing."""
+anywhere fail loudly, so a typo never silently trains the wrong thing.
+
+Shipped recipes sit at the top of training/configs/ (`load_config("mone_s")`); experiments in
+training/configs/experiments/<topic>/ (`load_config("experiments/router/mone_s_router")`).
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .data import BENCHMARKS
+from .data import BENCHMARKS, ClipSpec
 from .model import ModelConfig
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+TRAINING_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = TRAINING_ROOT / "configs"
+EXPERIMENTS = "experiments"  # the folder of CONFIG_DIR that holds experiments, one folder per topic
+
+
+def runs_root() -> Path:
+    """Where runs live: training/runs, or $MONE_RUNS (a scratch folder for smoke runs). A config's
+    "runs/<run>/..." checkpoint paths (init_from, distill_from) resolve against it."""
+    return Path(os.environ.get("MONE_RUNS") or TRAINING_ROOT / "runs")
+
+
+STAGE_MODES = ("nested", "nested_all", "mone", "dense")
+# What a config trains on (mone.datasets): the generated motion benchmark (mone.data), the rendered
+# hand-gesture benchmark (mone.hand_scene / mone.hand_render, fresh clips every step), or
+# 20BN-Jester footage on disk (mone.jester; data_dir is its root).
+DATASETS = ("motion", "gestures", "jester")
 
 
 @dataclass
 class Stage:
-    """mode: nested (one random nested width for every token per step: MatViViT),
-    mone (e_c sampled per step from budgets), dense (every token on the full expert)."""
+    """mode: nested (one random nested width for every token per step), nested_all (every nested
+    width each step, the losses summed: the paper's MatViViT init), mone (e_c sampled per step from
+    budgets), dense (every token on the full expert)."""
 
     name: str
     mode: str
@@ -26,8 +47,8 @@ class Stage:
     budgets: tuple[float, ...] = (0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
 
     def __post_init__(self):
-        if self.mode not in ("nested", "mone", "dense"):
-            raise ValueError(f"stage {self.name!r}: mode must be nested|mone|dense, got {self.mode!r}")
+        if self.mode not in STAGE_MODES:
+            raise ValueError(f"stage {self.name!r}: mode must be one of {STAGE_MODES}, got {self.mode!r}")
         if self.steps < 0:
             raise ValueError(f"stage {self.name!r}: steps must be >= 0")
         self.budgets = tuple(self.budgets)
@@ -51,6 +72,12 @@ class TrainConfig:
     eval_budget: float = 0.5
     data_dir: str | None = None  # folder-per-class videos instead of the generated benchmark
     benchmark: int = 1  # version of the generated benchmark's scene law (mone.data.BENCHMARKS)
+    dataset: str = "motion"  # one of DATASETS
+    fps: float = 10.0  # frames per second the model sees (the metadata tells the app)
+    # GestureSpec settings beyond the model's shape (version, difficulty, subframes, ...), gestures only
+    scene: dict = field(default_factory=dict)
+    # torch.compile the training forward (CUDA runs; one graph per budget level)
+    compile: bool = False
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
     keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
@@ -72,6 +99,12 @@ class TrainConfig:
     distill_temperature: float = 2.0
 
     def __post_init__(self):
+        if self.dataset not in DATASETS:
+            raise ValueError(f"dataset must be one of {DATASETS}, got {self.dataset!r}")
+        if self.dataset == "jester" and not self.data_dir:
+            raise ValueError("dataset 'jester' needs data_dir (the folder holding the Jester CSVs)")
+        if self.scene and self.dataset != "gestures":
+            raise ValueError("scene settings apply to dataset 'gestures' only")
         if self.benchmark not in BENCHMARKS:
             raise ValueError(f"benchmark must be one of {BENCHMARKS}, got {self.benchmark!r}")
         if self.precision not in ("fp32", "bf16"):
@@ -113,14 +146,41 @@ class TrainConfig:
         return sum(s.steps for s in self.stages)
 
 
+def clip_spec(cfg: TrainConfig) -> ClipSpec:
+    """The generated benchmark's clips that this config trains and evaluates on."""
+    m = cfg.model
+    return ClipSpec(
+        frames=m.frames,
+        fps=cfg.fps,
+        res=m.image_size,
+        patch=m.patch_size,
+        tubelet=m.tubelet_size,
+        benchmark=cfg.benchmark,
+    )
+
+
+def config_names() -> list[str]:
+    """Every config load_config knows by name: shipped recipes, then experiments/<topic>/<name>."""
+    top = sorted(p.stem for p in CONFIG_DIR.glob("*.py") if not p.stem.startswith("_"))
+    experiments = sorted(
+        p.relative_to(CONFIG_DIR).with_suffix("").as_posix()
+        for p in (CONFIG_DIR / EXPERIMENTS).glob("*/*.py")
+        if not p.stem.startswith("_")
+    )
+    return top + experiments
+
+
 def load_config(name_or_path: str) -> TrainConfig:
-    """`mone_s` (a module in training/configs/) or a path to a .py file defining CONFIG."""
+    """`mone_s` (a shipped recipe in training/configs/), `experiments/<topic>/<name>` (an experiment
+    in training/configs/experiments/) or a path to a .py file defining CONFIG."""
     path = Path(name_or_path)
     if not path.suffix:
         path = CONFIG_DIR / f"{name_or_path}.py"
     if not path.exists():
-        avail = sorted(p.stem for p in CONFIG_DIR.glob("*.py") if not p.stem.startswith("_"))
-        raise FileNotFoundError(f"config {name_or_path!r} not found (available: {', '.join(avail)})")
+        names = config_names()
+        moved = [n for n in names if n.startswith(f"{EXPERIMENTS}/") and n.endswith(f"/{name_or_path}")]
+        hint = f"; did you mean {moved[0]!r}?" if moved else ""
+        raise FileNotFoundError(f"config {name_or_path!r} not found{hint} (available: {', '.join(names)})")
     spec = importlib.util.spec_from_file_location(f"mone_config_{path.stem}", path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 CLASSES = (
     "static",
@@ -32,7 +36,8 @@ CLASSES = (
 SPLIT_IDS = {"train": 0, "val": 1, "test": 2, "samples": 3}
 # Versions of the scene law. 1: 0-2 still distractors (the shipped model's benchmark). 2: 1-4
 # smaller distractors, most of them moving in place, and a smaller main object (an attempt to make
-# the task need more compute; README "Results"). Part of the cache key: splits never mix.
+# the task need more compute; configs/experiments/benchmark_v2). Part of the cache key: splits
+# never mix.
 BENCHMARKS = (1, 2)
 
 # Label maps for geometric/temporal augmentations that change the class (train split only).
@@ -510,3 +515,25 @@ def _progress(it, total, desc, enabled):
     from tqdm import tqdm
 
     return tqdm(it, total=total, desc=desc, unit="chunk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Model input: what the network (and the exported ONNX graph, via its metadata) expects
+# ---------------------------------------------------------------------------------------------
+MEAN = (0.5, 0.5, 0.5)
+STD = (0.25, 0.25, 0.25)
+
+
+def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
+    import torch  # here, not at the top: generating clips and samples needs no torch
+
+    if isinstance(video_u8, torch.Tensor):
+        x = video_u8  # stays on its device (clips rendered on the GPU never visit the CPU)
+    else:
+        arr = np.asarray(video_u8)
+        x = torch.from_numpy(arr if arr.flags.writeable else arr.copy())
+    x = x.permute(0, 1, 4, 2, 3).float() / 255.0
+    mean = torch.tensor(MEAN, device=x.device).view(1, 1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 1, 3, 1, 1)
+    return (x - mean) / std

@@ -1,34 +1,83 @@
 """The paper's comparison on our test split: MoNE vs nested-only vs dense vs random router.
 
-    python -m mone.evaluate --mone runs/mone_s/final.pt --nested runs/mone_s/stage-nested.pt \\
-        --dense runs/dense_s/final.pt --out runs/eval/mone_s.json --plot ../docs/accuracy-vs-gmacs.png
+    cd training && python -m mone.evaluate --mone runs/mone_s/final.pt --nested runs/nested_s/final.pt \\
+        --dense runs/dense_s/final.pt --out runs/eval/mone_s.json --plot runs/eval/mone_s.png
 
-Writes JSON (every point, router quality), a PNG plot (accuracy vs GMACs, every curve) and prints a
-markdown table for README.
+Writes JSON (every point, router quality, and under "provenance" the configs evaluated and the git
+commit of the code), a PNG plot (accuracy vs GMACs, every curve) and prints a markdown table.
+Also home of the evaluation loop and the router-quality measure the trainer's validation uses.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from . import budget
-from .config import TrainConfig
-from .data import build_split
-from .export import ExportError, load_checkpoint
+from . import budget, datasets
+from .checkpoint import CheckpointError, read_checkpoint
+from .config import TRAINING_ROOT, TrainConfig
+from .data import to_input
 from .model import MoNEViViT, gmacs
-from .train import ROUTER_BUDGET, TRAINING_ROOT, clip_spec, evaluate, router_quality
 
+ROUTER_BUDGET = 0.3  # the e_c at which the router is measured (object vs background patches)
 EVAL_BUDGETS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]
 # Where the nested-only points come from (eval.json "nested_source"; the plot's legend follows it).
 NESTED_TRAINED, NESTED_FROM_MONE = "separate nested checkpoint", "MoNE weights, fixed router"
 
 
+# =============================================================================================
+# The evaluation loop and the router's quality (the trainer's validation uses both)
+# =============================================================================================
+@torch.no_grad()
+def evaluate(
+    model: MoNEViViT,
+    data: dict,
+    counts: list[int] | None,
+    batch: int = 100,
+    random_router: bool = False,
+    seed: int = 0,
+) -> dict:
+    """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
+    model.eval()
+    device = next(model.parameters()).device
+    gen = torch.Generator().manual_seed(seed)  # on the CPU: the same random router on any device
+    correct, n, experts = 0, len(data["label"]), []
+    for s in range(0, n, batch):
+        x = to_input(torch.as_tensor(data["video"][s : s + batch]).to(device))
+        logits, aux = model(x, counts, random_router=random_router, generator=gen)
+        correct += int((logits.argmax(-1).cpu() == torch.as_tensor(data["label"][s : s + batch])).sum())
+        if counts is not None:
+            experts.append(aux["expert"].cpu().numpy())
+    model.train()
+    res = {"top1": correct / max(n, 1), "clips": n}
+    if experts:
+        res["experts"] = np.concatenate(experts)
+    return res
+
+
+def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
+    """Share of moving-object patches vs background patches that get the full expert."""
+    m = mask.reshape(experts.shape).astype(bool)
+    on_full = experts == full
+    obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
+    return {
+        "object_full_share": obj,
+        "background_full_share": bg,
+        "ratio": obj / max(bg, 1e-9),
+        "object_patches": int(m.sum()),
+        "background_patches": int((~m).sum()),
+    }
+
+
+# =============================================================================================
+# The comparison on the test split
+# =============================================================================================
 def run(
     model: MoNEViViT, data: dict, counts: list[int] | None, random_router: bool = False
 ) -> tuple[float, np.ndarray | None]:
@@ -167,6 +216,45 @@ def markdown(res: dict) -> str:
     return "\n".join(rows)
 
 
+# =============================================================================================
+# Provenance: what was evaluated, with which code
+# =============================================================================================
+def git_commit(where: Path = TRAINING_ROOT) -> tuple[str | None, bool | None]:
+    """HEAD of the git checkout holding `where`, and whether the work tree differs from it (changed
+    or untracked files); (None, None) outside a git checkout or without git."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=where, capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    return head, bool(status.strip())
+
+
+def provenance(
+    config: TrainConfig,
+    nested: TrainConfig | None = None,
+    dense: TrainConfig | None = None,
+    where: Path = TRAINING_ROOT,
+) -> dict:
+    """eval.json's "provenance": the full config of each evaluated checkpoint (the MoNE one under
+    "config"; its "name" is the config's name) and the git commit of the code that evaluated them.
+    Result files committed before evaluations recorded this carry the same keys with "recorded":
+    "added from git history" (the commit is then the one that first committed the file)."""
+    commit, dirty = git_commit(where)
+    return {
+        "recorded": "at evaluation",
+        "config": config.to_dict(),
+        "nested_config": nested.to_dict() if nested is not None else None,
+        "dense_config": dense.to_dict() if dense is not None else None,
+        "commit": commit,
+        "dirty": dirty,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mone", required=True, type=Path)
@@ -177,20 +265,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", type=Path, help="also write the markdown table here")
     ap.add_argument("--clips", type=int, help="evaluate on the first N test clips only")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
+    ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     args = ap.parse_args(argv)
+    device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        mone = load_checkpoint(args.mone)
-        nested = load_checkpoint(args.nested) if args.nested else None
-        dense = load_checkpoint(args.dense) if args.dense else None
-        state = torch.load(args.mone, map_location="cpu", weights_only=False)
-        cfg = TrainConfig.from_dict(state["config"])
-    except (ExportError, KeyError, TypeError, ValueError) as exc:
+        mone, cfg = read_checkpoint(args.mone)
+        nested, nested_cfg = read_checkpoint(args.nested) if args.nested else (None, None)
+        dense, dense_cfg = read_checkpoint(args.dense) if args.dense else (None, None)
+    except CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = build_split(cfg.data_seed, "test", cfg.test_clips, clip_spec(cfg), Path(args.cache_dir))
+    data = datasets.load_split(cfg, "test", Path(args.cache_dir), device=device)
+    mone, nested, dense = (m.to(device) if m is not None else None for m in (mone, nested, dense))
     if args.clips:
         data = {k: v[: args.clips] for k, v in data.items()}
     res = evaluate_all(mone, nested, dense, data)
+    res["provenance"] = provenance(cfg, nested_cfg, dense_cfg)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=1) + "\n")
     if args.plot:

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import budget
+from . import budget, datasets
+from .checkpoint import CheckpointError, read_checkpoint
 from .config import TrainConfig
-from .data import CLASSES, ClipSpec, make_clip
+from .data import MEAN, STD, to_input
 from .metadata import validate_metadata
-from .model import ModelConfig, MoNEViViT, macs_table
+from .model import MoNEViViT, macs_table
 from .onnx_graph import build_graph
-from .train import MEAN, STD, to_input
 
 VERSION = "1.0.0"
 LEVELS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
@@ -38,56 +38,21 @@ TOLERANCE = 1e-4
 
 
 class ExportError(Exception):
-    """A user-facing problem: printed as one clear line, exit code 2."""
+    """A user-facing problem: printed as one clear line, exit code 2 (as a CheckpointError is)."""
 
 
-def load_checkpoint(path: Path) -> MoNEViViT:
-    if not path.exists():
-        raise ExportError(
-            f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)"
-        )
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same clear message
-        raise ExportError(
-            f"{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc})"
-        ) from exc
-    if not isinstance(state, dict) or "model" not in state or "config" not in state:
-        raise ExportError(f"{path} is not a MoNE checkpoint (expected keys 'model' and 'config')")
-    try:
-        cfg = TrainConfig.from_dict(state["config"]).model
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ExportError(f"{path}: config is invalid: {exc}") from exc
-    model = MoNEViViT(cfg)
-    try:
-        missing, unexpected = model.load_state_dict(state["model"], strict=False)
-    except RuntimeError as exc:
-        first = str(exc).strip().splitlines()[-1].strip()
-        raise ExportError(f"{path}: weights do not match the config ({first})") from exc
-    if missing or unexpected:
-        raise ExportError(
-            f"{path}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
-        )
-    return model.eval()
+def golden_clips(tcfg: TrainConfig) -> list[tuple[np.ndarray, int]]:
+    """The golden test clips of the model's benchmark (uint8 (T, H, W, 3), label)."""
+    return [datasets.golden_clip(tcfg, idx) for idx in GOLDEN_CLIPS]
 
 
-def golden_clips(cfg: ModelConfig, data_seed: int = 0) -> list[tuple[np.ndarray, int]]:
-    spec = ClipSpec(
-        frames=cfg.frames, fps=10.0, res=cfg.image_size, patch=cfg.patch_size, tubelet=cfg.tubelet_size
-    )
-    out = []
-    for idx in GOLDEN_CLIPS:
-        frames, label, _ = make_clip(data_seed, "test", idx, spec)
-        out.append((frames, label))
-    return out
-
-
-def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
+def write_golden(model: MoNEViViT, tcfg: TrainConfig, out: Path, name: str, dense: bool) -> dict:
     cfg = model.cfg
     n = cfg.tokens_per_step
+    labels = datasets.classes(tcfg)
     (out / "golden").mkdir(parents=True, exist_ok=True)
     clips = []
-    for i, (frames, label) in enumerate(golden_clips(cfg)):
+    for i, (frames, label) in enumerate(golden_clips(tcfg)):
         fname = f"golden/{name}-clip{i}.u8"
         (out / fname).write_bytes(np.ascontiguousarray(frames).tobytes())
         cases = []
@@ -110,7 +75,7 @@ def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
                 "dtype": "uint8",
                 "layout": "THWC",
                 "label": int(label),
-                "class": CLASSES[label],
+                "class": labels[label],
                 "cases": cases,
             }
         )
@@ -119,7 +84,14 @@ def write_golden(model: MoNEViViT, out: Path, name: str, dense: bool) -> dict:
     return golden
 
 
-def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evaluation: dict | None) -> dict:
+def metadata(
+    model: MoNEViViT,
+    tcfg: TrainConfig,
+    name: str,
+    onnx_bytes: bytes,
+    dense: bool,
+    evaluation: dict | None,
+) -> dict:
     cfg = model.cfg
     e, ts, n = cfg.num_experts, cfg.time_steps, cfg.tokens_per_step
     return {
@@ -128,12 +100,12 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
         "version": VERSION,
         "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE")
         + f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
-        "trained on the generated motion benchmark",
+        f"trained on {datasets.describe(tcfg)}",
         "model_file": f"{name}.onnx",
         "model_bytes": len(onnx_bytes),
         "model_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
         "variant": "dense" if dense else "mone",
-        "labels": list(CLASSES),
+        "labels": list(datasets.classes(tcfg)),
         "inputs": {
             "video": {
                 "name": "video",
@@ -150,7 +122,7 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
         "video": {
             "layout": "NTCHW",
             "frames": cfg.frames,
-            "fps": 10.0,
+            "fps": tcfg.fps,
             "height": cfg.image_size,
             "width": cfg.image_size,
             "channels": 3,
@@ -183,7 +155,7 @@ def metadata(model: MoNEViViT, name: str, onnx_bytes: bytes, dense: bool, evalua
     }
 
 
-def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: bool) -> dict:
+def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path) -> dict:
     """Parity (logits <= 1e-4, identical expert indices) on every golden case + latency ratio."""
     import onnxruntime as ort
 
@@ -210,10 +182,13 @@ def check(model: MoNEViViT, onnx_path: Path, golden: dict, out: Path, dense: boo
                     f"parity failed: {clip['file']} e_c={case['e_c']}: expert assignments differ"
                 )
     # latency: median of repeated runs in this process, e_c = 0.5 vs e_c = 1, on one intra-op thread
-    # and on onnxruntime's default (all cores): small graphs scale worse with threads (see README).
+    # and on onnxruntime's default (all cores): small graphs scale worse with threads
+    # (docs/benchmarks.md).
     # Fresh sessions: timing the parity session (18 budgets already run) measured all-thread runs
     # up to 2x slower.
-    x = to_input(golden_clips(cfg)[0][0][None]).numpy()
+    first = golden["clips"][0]
+    x = to_input(np.frombuffer((out / first["file"]).read_bytes(), np.uint8).reshape(first["shape"])[None])
+    x = x.numpy()
     res = {"max_logit_diff": worst, "cases": sum(len(c["cases"]) for c in golden["clips"])}
     for suffix, threads in (("", 1), ("_all_threads", 0)):
         so = ort.SessionOptions()
@@ -259,7 +234,7 @@ def export(
     eval_path: Path | None = None,
     do_check: bool = False,
 ) -> dict:
-    model = load_checkpoint(checkpoint)
+    model, tcfg = read_checkpoint(checkpoint)
     evaluation = None
     if eval_path:
         if not eval_path.exists():
@@ -276,13 +251,13 @@ def export(
     data = proto.SerializeToString()
     onnx_path = out / f"{name}.onnx"
     onnx_path.write_bytes(data)
-    meta = metadata(model, name, data, dense, evaluation)
+    meta = metadata(model, tcfg, name, data, dense, evaluation)
     validate_metadata(meta)
     (out / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
-    golden = write_golden(model, out, name, dense)
+    golden = write_golden(model, tcfg, out, name, dense)
     result = {"onnx": str(onnx_path), "bytes": len(data), "sha256": meta["model_sha256"]}
     if do_check:
-        result["check"] = check(model, onnx_path, golden, out, dense)
+        result["check"] = check(model, onnx_path, golden, out)
     return result
 
 
@@ -299,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
-    except ExportError as exc:
+    except (ExportError, CheckpointError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(res, indent=1))

@@ -283,7 +283,9 @@ class MoNEViViT(nn.Module):
         probs = self.router(x).softmax(dim=-1)
         scores = probs
         if random_router:  # same capacities, random ranking: the paper's random-router baseline
-            scores = torch.rand(probs.shape, generator=generator, device=probs.device)
+            # drawn on the generator's device (the CPU in evaluation): the same ranking on any device
+            gen_device = generator.device if generator is not None else probs.device
+            scores = torch.rand(probs.shape, generator=generator, device=gen_device).to(probs.device)
         perm, expert = expert_preferred_routing(scores.detach(), counts)
         return perm, expert, probs
 
@@ -303,9 +305,9 @@ class MoNEViViT(nn.Module):
         if counts is None:
             # dense ViViT (the baseline): no router, every token full width, MLP branch unscaled
             counts = [0] * (e - 1) + [n]
-            expert = torch.full((x.shape[0], n), e - 1, dtype=torch.long)
+            expert = torch.full((x.shape[0], n), e - 1, dtype=torch.long, device=x.device)
             probs = F.one_hot(expert, e).float()
-            r = torch.zeros(x.shape[0], n, 1)
+            r = torch.zeros(x.shape[0], n, 1, device=x.device)
         else:
             perm, expert, probs = self.route(x, counts, random_router, generator)
             r = probs.gather(2, expert.unsqueeze(-1))  # (B', N, 1): prob of the token's own expert

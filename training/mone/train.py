@@ -19,65 +19,27 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import budget
-from .config import Stage, TrainConfig, load_config
-from .data import CLASSES, HFLIP, TIME_REVERSE, VFLIP, ClipSpec, build_split
+from . import budget, datasets
+from .checkpoint import CheckpointError, load_checkpoint, same_config, save_checkpoint, save_weights
+from .config import TRAINING_ROOT, Stage, TrainConfig, load_config, runs_root
+from .data import to_input
+from .evaluate import ROUTER_BUDGET, evaluate, router_quality
 from .model import MoNEViViT
 
-MEAN = (0.5, 0.5, 0.5)
-STD = (0.25, 0.25, 0.25)
-TRAINING_ROOT = Path(__file__).resolve().parent.parent
-ROUTER_BUDGET = 0.3  # the e_c at which the issue measures the router (object vs background patches)
-
 
 # =============================================================================================
-# Data
+# Device
 # =============================================================================================
-def clip_spec(cfg: TrainConfig) -> ClipSpec:
-    m = cfg.model
-    return ClipSpec(
-        frames=m.frames,
-        fps=10.0,
-        res=m.image_size,
-        patch=m.patch_size,
-        tubelet=m.tubelet_size,
-        benchmark=cfg.benchmark,
-    )
-
-
-def load_split(cfg: TrainConfig, split: str, cache_dir: Path, progress: bool = True) -> dict:
-    """The generated benchmark (cached), or a folder-per-class dataset when cfg.data_dir is set."""
-    count = {"train": cfg.train_clips, "val": cfg.val_clips, "test": cfg.test_clips}[split]
-    if cfg.data_dir:
-        from .video_folder import list_videos, load_folder_split
-
-        classes = list_videos(Path(cfg.data_dir), "train")[1]  # class indices always follow train
-        return load_folder_split(Path(cfg.data_dir), split, clip_spec(cfg), labels=classes)
-    return build_split(cfg.data_seed, split, count, clip_spec(cfg), cache_dir, progress=progress)
-
-
-def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
-    arr = np.asarray(video_u8)
-    x = torch.from_numpy(arr if arr.flags.writeable else arr.copy()).permute(0, 1, 4, 2, 3).float() / 255.0
-    mean = torch.tensor(MEAN).view(1, 1, 3, 1, 1)
-    std = torch.tensor(STD).view(1, 1, 3, 1, 1)
-    return (x - mean) / std
-
-
-def augment(video: torch.Tensor, label: torch.Tensor, gen: torch.Generator):
-    """Flips and time reversal with the label maps that keep the meaning true (train only)."""
-    b = video.shape[0]
-    for flag_fn, label_map in (
-        (lambda v: v.flip(3), HFLIP),  # (B, T, H, W, 3): flip W
-        (lambda v: v.flip(2), VFLIP),
-        (lambda v: v.flip(1), TIME_REVERSE),
-    ):
-        sel = torch.rand(b, generator=gen) < 0.5
-        if sel.any():
-            video[sel] = flag_fn(video[sel])
-            label[sel] = torch.tensor(label_map)[label[sel]]
-    return video, label
+def pick_device(name: str, local_rank: int = 0) -> torch.device:
+    """ "auto": this process's GPU when CUDA is there (one per torchrun rank), else the CPU."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit("error: --device cuda but CUDA is not available")
+        torch.cuda.set_device(local_rank)
+        return torch.device("cuda", local_rank)
+    return torch.device(name)
 
 
 # =============================================================================================
@@ -87,6 +49,8 @@ def step_counts(stage: Stage, rng: np.random.Generator, n: int, e: int) -> tuple
     """The per-expert token counts for one training step, and its e_c."""
     if stage.mode == "dense":
         return None, 1.0
+    if stage.mode == "nested_all":
+        return None, 1.0  # every width in the step (width_counts); e_c logged as the widest
     if stage.mode == "nested":
         j = int(rng.integers(e))  # MatViViT: every token on one nested width
         counts = [0] * e
@@ -96,64 +60,27 @@ def step_counts(stage: Stage, rng: np.random.Generator, n: int, e: int) -> tuple
     return budget.counts_for_budget(ec, n, e), ec
 
 
-@torch.no_grad()
-def evaluate(
-    model: MoNEViViT,
-    data: dict,
-    counts: list[int] | None,
-    batch: int = 100,
-    random_router: bool = False,
-    seed: int = 0,
-) -> dict:
-    """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
-    model.eval()
-    gen = torch.Generator().manual_seed(seed)
-    correct, n, experts = 0, len(data["label"]), []
-    for s in range(0, n, batch):
-        x = to_input(data["video"][s : s + batch])
-        logits, aux = model(x, counts, random_router=random_router, generator=gen)
-        correct += int((logits.argmax(-1) == torch.as_tensor(data["label"][s : s + batch])).sum())
-        if counts is not None:
-            experts.append(aux["expert"].numpy())
-    model.train()
-    res = {"top1": correct / max(n, 1), "clips": n}
-    if experts:
-        res["experts"] = np.concatenate(experts)
-    return res
+def width_counts(n: int, e: int) -> list[list[int]]:
+    """Every token on width j, for each nested width j (smallest first)."""
+    return [[n if k == j else 0 for k in range(e)] for j in range(e)]
 
 
-def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
-    """Share of moving-object patches vs background patches that get the full expert."""
-    m = mask.reshape(experts.shape).astype(bool)
-    on_full = experts == full
-    obj, bg = float(on_full[m].mean()), float(on_full[~m].mean())
-    return {
-        "object_full_share": obj,
-        "background_full_share": bg,
-        "ratio": obj / max(bg, 1e-9),
-        "object_patches": int(m.sum()),
-        "background_patches": int((~m).sum()),
-    }
+class Trainee(torch.nn.Module):
+    """The training forward as one module call (what DDP wraps): the model at one set of per-expert
+    counts, or at several (nested_all: each width in turn) with their logits stacked, so that the
+    MatViViT step's forwards are one DDP forward and one backward."""
+
+    def __init__(self, model: MoNEViViT):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor, counts: list[list[int] | None]) -> torch.Tensor:
+        return torch.stack([self.model(x, c)[0] for c in counts])  # (len(counts), B, classes)
 
 
 # =============================================================================================
-# Checkpoints
+# Optimiser, teacher, loss and learning-rate schedule
 # =============================================================================================
-def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(
-        {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp
-    )
-    tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
-
-
-def same_config(stored: dict, cfg: TrainConfig) -> bool:
-    """A checkpoint may resume under this config if every setting agrees; settings added to
-    TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
-    current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
-    return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
-
-
 def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
     """One AdamW group, or two when the config gives the router and alphas their own learning-rate
     scale or weight decay (a single group keeps older checkpoints resumable)."""
@@ -170,23 +97,25 @@ def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
 
 
 def resolve(path: str) -> Path:
-    """A config's checkpoint path: absolute, or relative to training/."""
+    """A config's checkpoint path: absolute, runs/<run>/... (under runs_root()), or relative to training/."""
     p = Path(path)
-    return p if p.is_absolute() else TRAINING_ROOT / p
+    if p.is_absolute():
+        return p
+    if p.parts[0] == "runs":
+        return runs_root().joinpath(*p.parts[1:])
+    return TRAINING_ROOT / p
 
 
 def load_teacher(cfg: TrainConfig) -> MoNEViViT | None:
     """The frozen distillation teacher named by cfg.distill_from, or None."""
     if cfg.distill_from is None:
         return None
-    from .export import ExportError, load_checkpoint  # export imports this module
-
     src = resolve(cfg.distill_from)
     if not src.exists():
         raise SystemExit(f"error: distill_from checkpoint not found: {src} (train that config first)")
     try:
         teacher = load_checkpoint(src)
-    except ExportError as exc:
+    except CheckpointError as exc:
         raise SystemExit(f"error: distill_from: {exc}") from exc
     if teacher.cfg.num_classes != cfg.model.num_classes:
         raise SystemExit(
@@ -223,20 +152,27 @@ def lr_at(stage: Stage, i: int) -> float:
 # Main loop
 # =============================================================================================
 def train(
-    cfg: TrainConfig, run_dir: Path, cache_dir: Path, progress: bool = True, max_steps: int | None = None
+    cfg: TrainConfig,
+    run_dir: Path,
+    cache_dir: Path,
+    progress: bool = True,
+    max_steps: int | None = None,
+    device: str = "auto",
 ):
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    dev = pick_device(device, int(os.environ.get("LOCAL_RANK", 0)))
     if world > 1:
         import torch.distributed as dist
 
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
+    datasets.check(cfg)
     torch.manual_seed(cfg.seed)
     run_dir.mkdir(parents=True, exist_ok=True)
     ckpt = run_dir / "ckpt.pt"
 
-    model = MoNEViViT(cfg.model)
+    model = MoNEViViT(cfg.model).to(dev)
     opt = torch.optim.AdamW(param_groups(model, cfg), lr=1e-3, weight_decay=cfg.weight_decay)
     step = 0
     if ckpt.exists():
@@ -244,7 +180,7 @@ def train(
         if not same_config(state["config"], cfg):
             raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
         model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
+        opt.load_state_dict(state["opt"])  # moves the optimiser state to the parameters' device
         step = state["step"]
         if rank == 0:
             print(f"resuming from {ckpt} at step {step}", flush=True)
@@ -256,22 +192,25 @@ def train(
         if rank == 0:
             print(f"initialised from {src}", flush=True)
     teacher = load_teacher(cfg)
-    ddp_model = model
+    if teacher is not None:
+        teacher = teacher.to(dev)
+    trainee: torch.nn.Module = Trainee(model)
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
 
         # dense stages never touch the router: let DDP skip parameters without gradients
-        ddp_model = DistributedDataParallel(
-            model, find_unused_parameters=any(s.mode == "dense" for s in cfg.stages)
+        trainee = DistributedDataParallel(
+            trainee, find_unused_parameters=any(s.mode in ("dense", "nested_all") for s in cfg.stages)
         )
+    if cfg.compile:
+        from torch import _dynamo
 
-    train_data = load_split(cfg, "train", cache_dir, progress and rank == 0)
-    val_data = load_split(cfg, "val", cache_dir, progress and rank == 0)
-    n_train = len(train_data["label"])
+        _dynamo.config.cache_size_limit = 64  # one graph per budget level and width
+        trainee = torch.compile(trainee)
+
+    batches = datasets.TrainBatches(cfg, cache_dir, dev, rank, world, progress and rank == 0)
+    val_data = datasets.load_split(cfg, "val", cache_dir, progress and rank == 0, device=dev)
     n, e = cfg.model.tokens_per_step, cfg.model.num_experts
-    if cfg.batch_size % world:
-        raise SystemExit(f"error: batch_size {cfg.batch_size} not divisible by world size {world}")
-    per_rank = cfg.batch_size // world
     log = open(run_dir / "log.jsonl", "a") if rank == 0 else None
 
     total = cfg.total_steps if max_steps is None else min(cfg.total_steps, max_steps)
@@ -280,7 +219,7 @@ def train(
         from tqdm import tqdm
 
         bar = tqdm(total=total, initial=step, desc=cfg.name, unit="step")
-    t0 = time.time()
+    t0, clips = time.time(), 0
     while step < total:
         # locate the stage of this global step
         offset = 0
@@ -292,37 +231,31 @@ def train(
         # every rank draws the same budget and batch from the step's seed: resume-exact, DDP-consistent
         rng = np.random.default_rng([cfg.seed, step])
         counts, ec = step_counts(stage, rng, n, e)
-        # the global batch is drawn and augmented identically on every rank, then sliced: N ranks
-        # train exactly what one process would with the same global batch
-        idx = np.sort(rng.integers(0, n_train, cfg.batch_size))
-        gen = torch.Generator().manual_seed(int(rng.integers(2**31)))
-        video = torch.as_tensor(train_data["video"][idx])
-        label = torch.as_tensor(train_data["label"][idx])
-        video, label = augment(video, label, gen)
-        video, label = (
-            video[rank * per_rank : (rank + 1) * per_rank],
-            label[rank * per_rank : (rank + 1) * per_rank],
-        )
+        video, label = batches(step, rng)
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
             x = to_input(video)
-            logits, _ = ddp_model(x, counts)
+            all_counts = width_counts(n, e) if stage.mode == "nested_all" else [counts]
+            logits = trainee(x, all_counts)
             teacher_logits = None
             if teacher is not None:
                 with torch.no_grad():
                     teacher_logits = teacher(x)[0]
-        loss = loss_fn(logits, label, teacher_logits, cfg)
+        # nested_all: the losses of every width summed (the paper's MatViViT; Scenic's matvit trainer)
+        loss = sum(loss_fn(lg, label, teacher_logits, cfg) for lg in logits)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         model.project_parameters()
         step += 1
+        clips += cfg.batch_size
         if bar:
             bar.update(1)
             bar.set_postfix(stage=stage.name, loss=f"{loss.item():.3f}", e_c=f"{ec:.2f}")
         if log and (step % 25 == 0 or step == total):
+            elapsed = time.time() - t0
             log.write(
                 json.dumps(
                     {
@@ -331,7 +264,8 @@ def train(
                         "loss": round(loss.item(), 4),
                         "e_c": ec,
                         "lr": lr_at(stage, i),
-                        "elapsed_s": round(time.time() - t0, 1),
+                        "elapsed_s": round(elapsed, 1),
+                        "clips_per_s": round(clips / max(elapsed, 1e-9), 1),
                     }
                 )
                 + "\n"
@@ -343,44 +277,13 @@ def train(
             save_checkpoint(run_dir / f"step-{step}.pt", model, opt, step, cfg)
         if rank == 0 and step == offset + stage.steps:
             # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
-            torch.save(
-                {
-                    "model": model.state_dict(),
-                    "config": cfg.to_dict(),
-                    "step": step,
-                    "classes": list(CLASSES),
-                },
-                run_dir / f"stage-{stage.name}.pt",
-            )
+            save_weights(run_dir / f"stage-{stage.name}.pt", model, step, cfg)
         if rank == 0 and (step % cfg.eval_every == 0 or step == total):
-            ev_counts = None if stage.mode == "dense" else budget.counts_for_budget(cfg.eval_budget, n, e)
-            res = evaluate(model, val_data, ev_counts)
-            full = None if stage.mode == "dense" else [0] * (e - 1) + [n]
-            res_full = evaluate(model, val_data, full)
-            msg = {
-                "step": step,
-                "eval": "val",
-                f"top1@{cfg.eval_budget}": res["top1"],
-                "top1@1.0": res_full["top1"],
-            }
-            if stage.mode == "mone" and val_data.get("mask") is not None:
-                # the router target of the evaluation (object vs background on the full expert)
-                experts = evaluate(model, val_data, budget.counts_for_budget(ROUTER_BUDGET, n, e))["experts"]
-                rq = router_quality(experts, val_data["mask"], e - 1)
-                msg[f"router_ratio@{ROUTER_BUDGET}"] = round(rq["ratio"], 3)
-                msg["alpha"] = [round(b.alpha.item(), 4) for b in model.spatial]
-            if log:
-                log.write(json.dumps(msg) + "\n")
-                log.flush()
-            if bar:
-                bar.write(json.dumps(msg))
+            log_validation(model, val_data, stage, step, cfg, log, bar)
     if bar:
         bar.close()
     if rank == 0:
-        torch.save(
-            {"model": model.state_dict(), "config": cfg.to_dict(), "step": step, "classes": list(CLASSES)},
-            run_dir / "final.pt",
-        )
+        save_weights(run_dir / "final.pt", model, step, cfg)
     if world > 1:
         import torch.distributed as dist
 
@@ -389,26 +292,63 @@ def train(
     return model
 
 
+def log_validation(model: MoNEViViT, val_data: dict, stage: Stage, step: int, cfg: TrainConfig, log, bar):
+    n, e = cfg.model.tokens_per_step, cfg.model.num_experts
+    msg: dict = {"step": step, "eval": "val"}
+    if stage.mode.startswith("nested"):
+        # the nested-only curve: every token on one width
+        for j, counts in enumerate(width_counts(n, e)):
+            msg[f"top1@width{cfg.model.widths[j]}"] = evaluate(model, val_data, counts)["top1"]
+    else:
+        ev_counts = None if stage.mode == "dense" else budget.counts_for_budget(cfg.eval_budget, n, e)
+        msg[f"top1@{cfg.eval_budget}"] = evaluate(model, val_data, ev_counts)["top1"]
+        full = None if stage.mode == "dense" else [0] * (e - 1) + [n]
+        msg["top1@1.0"] = evaluate(model, val_data, full)["top1"]
+    if stage.mode == "mone" and val_data.get("mask") is not None:
+        # the router target of the evaluation (object vs background on the full expert)
+        experts = evaluate(model, val_data, budget.counts_for_budget(ROUTER_BUDGET, n, e))["experts"]
+        rq = router_quality(experts, val_data["mask"], e - 1)
+        msg[f"router_ratio@{ROUTER_BUDGET}"] = round(rq["ratio"], 3)
+        msg["alpha"] = [round(b.alpha.item(), 4) for b in model.spatial]
+    if log:
+        log.write(json.dumps(msg) + "\n")
+        log.flush()
+    if bar:
+        bar.write(json.dumps(msg))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--config", required=True, help="config name in training/configs/ or a .py path")
-    ap.add_argument("--run-dir", help="default: training/runs/<config name>")
+    ap.add_argument(
+        "--config",
+        required=True,
+        help="a shipped recipe (mone_s), an experiment (experiments/router/mone_s_router) or a .py path",
+    )
+    ap.add_argument("--run-dir", help="default: training/runs/<config name> (or $MONE_RUNS/<config name>)")
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
     ap.add_argument("--max-steps", type=int, help="stop early (smoke runs, or a stage to start from)")
     ap.add_argument(
         "--threads", type=int, help="torch threads for this process only (two runs side by side: 1 each)"
     )
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     args = ap.parse_args(argv)
     try:
         cfg = load_config(args.config)
     except (FileNotFoundError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    run_dir = Path(args.run_dir) if args.run_dir else TRAINING_ROOT / "runs" / cfg.name
+    run_dir = Path(args.run_dir) if args.run_dir else runs_root() / cfg.name
     if args.threads:
         torch.set_num_threads(args.threads)  # not part of the config: resuming may use other threads
-    train(cfg, run_dir, Path(args.cache_dir), progress=not args.no_progress, max_steps=args.max_steps)
+    train(
+        cfg,
+        run_dir,
+        Path(args.cache_dir),
+        progress=not args.no_progress,
+        max_steps=args.max_steps,
+        device=args.device,
+    )
     return 0
 
 

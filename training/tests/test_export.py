@@ -17,12 +17,12 @@ import torch
 from conftest import PUBLIC_MODELS, subprocess_env
 
 from mone import budget
+from mone.checkpoint import CheckpointError, load_checkpoint
 from mone.config import TrainConfig
-from mone.data import CLASSES
-from mone.export import GOLDEN_BUDGETS, TOLERANCE, ExportError, export, load_checkpoint
+from mone.data import CLASSES, to_input
+from mone.export import GOLDEN_BUDGETS, TOLERANCE, ExportError, export
 from mone.metadata import MetadataError, validate_metadata
 from mone.model import MoNEViViT, macs_table
-from mone.train import to_input
 
 pytestmark = pytest.mark.export
 
@@ -390,18 +390,19 @@ def test_export_cli_weights_mismatch(exported, tmp_path):
     rc, stdout, stderr = run_export_cli({"m": cases["weights_mismatch"]}, tmp_path)["m"]
     if rc == 1 and "size mismatch" in stderr and "Traceback" in stderr:
         pytest.xfail(
-            "BUG mone/export.py:280: load_state_dict(strict=False) still raises RuntimeError on shape "
-            "mismatches; it is not caught, so the CLI dies with a traceback instead of `error:`"
+            "BUG mone/checkpoint.py (read_checkpoint): load_state_dict(strict=False) still raises "
+            "RuntimeError on shape mismatches; it is not caught, so the CLI dies with a traceback "
+            "instead of `error:`"
         )
     lines = stderr.strip().splitlines()
     assert rc == 2 and len(lines) == 1 and lines[0].startswith("error: "), stderr[-2000:]
 
 
 def test_export_errors_in_process(exported, tmp_path):
-    with pytest.raises(ExportError, match="not found"):
+    with pytest.raises(CheckpointError, match="not found"):
         load_checkpoint(tmp_path / "nope.pt")
     cases = _bad_inputs(tmp_path, exported["ckpt"], exported["tiny_dict"])
-    with pytest.raises(ExportError, match="dimm"):
+    with pytest.raises(CheckpointError, match="dimm"):
         load_checkpoint(Path(cases["unknown_model_key"][1]))
     with pytest.raises(ExportError, match="cannot write"):
         export(exported["ckpt"], Path(cases["unwritable_out"][3]), "x")
@@ -412,7 +413,7 @@ def test_export_rejects_unknown_top_level_config_key(exported, tmp_path):
     state["config"]["epochs"] = 3
     bad = tmp_path / "bad-top-key.pt"
     torch.save(state, bad)
-    with pytest.raises(ExportError, match="epochs"):
+    with pytest.raises(CheckpointError, match="epochs"):
         load_checkpoint(bad)
 
 
@@ -441,8 +442,9 @@ def test_evaluate_cli_bad_config_is_a_clean_error(exported, tmp_path):
     )
     if "Traceback" in p.stderr and "unknown config keys" in p.stderr:
         pytest.xfail(
-            "BUG mone/evaluate.py:153: TrainConfig.from_dict(state['config']) raises ValueError outside the "
-            "try/except, so a checkpoint with an unknown config key ends in a traceback, not `error:`"
+            "BUG mone/evaluate.py (main): TrainConfig.from_dict(state['config']) raises ValueError "
+            "outside the try/except, so a checkpoint with an unknown config key ends in a traceback, "
+            "not `error:`"
         )
     assert p.returncode == 2 and p.stderr.strip().startswith("error:"), p.stderr[-2000:]
     assert not (tmp_path / "cache").exists()

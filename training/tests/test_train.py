@@ -1,4 +1,5 @@
-"""Configs, the trainer (logs, checkpoints, exact resume, alpha range) and multi-process DDP training."""
+"""The trainer (logs, checkpoints, exact resume, alpha range), the evaluation's record of what it evaluated,
+and multi-process DDP training."""
 
 from __future__ import annotations
 
@@ -13,23 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import subprocess_env
+from conftest import TRAINING_ROOT, subprocess_env
 
 from mone import budget
-from mone.config import Stage, TrainConfig, load_config
-from mone.data import HFLIP, TIME_REVERSE, VFLIP
+from mone.config import Stage, TrainConfig
+from mone.data import HFLIP, TIME_REVERSE, VFLIP, to_input
+from mone.datasets import motion_augment as augment
+from mone.evaluate import ROUTER_BUDGET
 from mone.model import MoNEViViT
-from mone.train import (
-    ROUTER_BUDGET,
-    augment,
-    loss_fn,
-    lr_at,
-    main,
-    param_groups,
-    step_counts,
-    to_input,
-    train,
-)
+from mone.train import loss_fn, lr_at, param_groups, step_counts, train
 
 # the tiny config with enough steps for two loss lines (logged every 25 steps and at the end)
 RUN_OVERRIDES = dict(
@@ -81,165 +74,6 @@ def reference_run(tmp_path_factory, cache_dir):
     run_dir = tmp_path_factory.mktemp("run-ref")
     model = train(cfg, run_dir, cache_dir, progress=False)
     return cfg, run_dir, model
-
-
-# ---------------------------------------------------------------------------------------------
-# configs
-# ---------------------------------------------------------------------------------------------
-def test_training_scripts_train_what_they_use():
-    """train_shipped.sh, then train_nested_baseline.sh (and the evaluate_and_export.sh they call):
-    every config loads, every checkpoint a later command reads (init_from, --mone/--nested/--dense/
-    --checkpoint) is one an earlier command trains."""
-    import re
-
-    from mone.config import load_config
-
-    root = Path(__file__).resolve().parents[1]
-
-    def commands(script: str, args: str = "") -> list[str]:
-        # the script's `python3 -m mone.*` lines, with `bash other.sh ARGS` expanded in place
-        text = (root / script).read_text().replace("\\\n", " ").replace('"$@"', args)
-        out = []
-        for line in text.splitlines():
-            call = re.match(r"\s*bash (\w+\.sh)(.*)", line)
-            if call:
-                out += commands(call.group(1), call.group(2))
-            elif "python3 -m mone." in line and not line.lstrip().startswith("#"):
-                out.append(line)
-        return out
-
-    trained: set[str] = set()
-    reads = 0
-    for script in ("train_shipped.sh", "train_nested_baseline.sh"):
-        for line in commands(script):
-            for name in re.findall(r"--config (\w+)", line):
-                cfg = load_config(name)
-                if cfg.init_from:
-                    assert cfg.init_from.split("/")[1] in trained, (script, name, cfg.init_from)
-                trained.add(name)
-            for flag, run in re.findall(r"--(mone|nested|dense|checkpoint) runs/(\w+)/final\.pt", line):
-                assert run in trained, (script, flag, run)
-                reads += 1
-    assert trained == {"dense_s", "mone_s", "nested_s"}
-    assert reads == 9  # evaluate (mone, dense) + two exports, twice; the second evaluate adds --nested
-
-
-def test_shipped_configs_load():
-    names = (
-        "tiny",
-        "mone_s",
-        "dense_s",
-        "nested_s",
-        "mone_s_lr5e4",
-        "mone_s_ln1",
-        "mone_s_router",
-        "mone_s_kd",
-        "dense_s_v2",
-        "mone_s_v2",
-        "nested_s_v2",
-    )
-    for name in names:
-        cfg = load_config(name)
-        assert cfg.name == name and cfg.total_steps > 0
-        assert TrainConfig.from_dict(cfg.to_dict()) == cfg  # round trip through the checkpoint dict
-    # the experiments differ from mone_s only in what they set out to test
-    base = load_config("mone_s").to_dict()
-    old = load_config("mone_s_lr5e4").to_dict()  # the earlier shipped recipe: only the MoNE stage's lr
-    assert {k for k in base if base[k] != old[k]} == {"name", "stages"}
-    assert [dict(s, lr=None) for s in base["stages"]] == [dict(s, lr=None) for s in old["stages"]]
-    assert (base["stages"][0]["lr"], old["stages"][0]["lr"]) == (1e-3, 5e-4)
-    # the trained nested-only baseline: mone_s's init, steps and learning rate, one width per step
-    nested = load_config("nested_s").to_dict()
-    assert {k for k in base if base[k] != nested[k]} == {"name", "stages"}
-    assert [dict(s, mode="nested", name="nested") for s in base["stages"]] == nested["stages"]
-    # the router and distillation experiments were measured against mone_s_lr5e4 and start from it
-    router = load_config("mone_s_router").to_dict()
-    assert {k for k in old if old[k] != router[k]} == {"name", "router_lr_scale", "router_weight_decay"}
-    ln1 = load_config("mone_s_ln1").to_dict()
-    assert {k for k in old if old[k] != ln1[k]} == {"name", "model"}
-    assert {k for k in old["model"] if old["model"][k] != ln1["model"][k]} == {"router_input"}
-    kd = load_config("mone_s_kd").to_dict()
-    assert {k for k in old if old[k] != kd[k]} == {"name", "init_from", "stages", "distill_from"}
-    # it starts from a dense_s step that dense_s keeps, and distils from dense_s's final weights
-    step = int(kd["init_from"].removeprefix("runs/dense_s/step-").removesuffix(".pt"))
-    assert step in load_config("dense_s").keep_steps and kd["distill_from"] == "runs/dense_s/final.pt"
-    # benchmark 2: the same three recipes on the other scene law, each from dense_s_v2
-    for name in ("dense_s", "mone_s", "nested_s"):
-        v1, v2 = load_config(name).to_dict(), load_config(f"{name}_v2").to_dict()
-        changed = {k for k in v1 if v1[k] != v2[k]}
-        assert changed == {"name", "benchmark"} | ({"init_from"} if v1["init_from"] else set()), name
-        assert v2["benchmark"] == 2 and v1["benchmark"] == 1
-        if v1["init_from"]:
-            assert v2["init_from"] == v1["init_from"].replace("runs/dense_s/", "runs/dense_s_v2/")
-
-
-@pytest.mark.parametrize("where", ["top", "model", "stage"])
-def test_unknown_config_keys_raise(tiny_dict, where):
-    d = dict(tiny_dict)
-    if where == "top":
-        d["batch_szie"] = 4
-    elif where == "model":
-        d["model"] = {**d["model"], "dimm": 16}
-    else:
-        d["stages"] = [{**d["stages"][0], "lr_max": 1.0}]
-    with pytest.raises(ValueError, match="unknown"):
-        TrainConfig.from_dict(d)
-
-
-def test_invalid_stage_values_raise():
-    with pytest.raises(ValueError, match="mode"):
-        Stage(name="x", mode="sparse", steps=1)
-    with pytest.raises(ValueError, match="steps"):
-        Stage(name="x", mode="mone", steps=-1)
-
-
-def test_invalid_precision_raises(tiny_dict):
-    with pytest.raises(ValueError, match="precision"):
-        TrainConfig.from_dict({**tiny_dict, "precision": "fp16"})
-
-
-def test_benchmark_version_is_checked_and_reaches_the_data(tiny_dict):
-    from mone.train import clip_spec
-
-    with pytest.raises(ValueError, match="benchmark"):
-        TrainConfig.from_dict({**tiny_dict, "benchmark": 3})
-    assert clip_spec(TrainConfig.from_dict(tiny_dict)).benchmark == 1
-    assert clip_spec(TrainConfig.from_dict({**tiny_dict, "benchmark": 2})).benchmark == 2
-
-
-def test_load_config_missing_names_available():
-    with pytest.raises(FileNotFoundError) as exc:
-        load_config("nope")
-    msg = str(exc.value)
-    assert "nope" in msg
-    for name in ("tiny", "mone_s", "dense_s"):
-        assert name in msg
-
-
-def test_load_config_from_path(tmp_path, tiny_dict):
-    good = tmp_path / "mine.py"
-    good.write_text(f"CONFIG = {tiny_dict!r}\n")
-    assert load_config(str(good)).model.dim == 32
-    empty = tmp_path / "empty.py"
-    empty.write_text("X = 1\n")
-    with pytest.raises(ValueError, match="CONFIG"):
-        load_config(str(empty))
-    bad = tmp_path / "bad.py"
-    bad.write_text(f"CONFIG = {dict(tiny_dict, epochs=3)!r}\n")
-    with pytest.raises(ValueError, match="epochs"):
-        load_config(str(bad))
-
-
-def test_cli_config_errors_exit_2(capsys, tmp_path, tiny_dict):
-    assert main(["--config", "nope", "--run-dir", str(tmp_path / "r")]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error:") and "tiny" in err[0]
-    bad = tmp_path / "bad.py"
-    bad.write_text(f"CONFIG = {dict(tiny_dict, epochs=3)!r}\n")
-    assert main(["--config", str(bad), "--run-dir", str(tmp_path / "r")]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error:") and "epochs" in err[0]
-    assert not (tmp_path / "r").exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,8 +259,9 @@ def test_training_run_outputs(reference_run):
         assert r["stage"] == "mone" and r["e_c"] in cfg.stages[1].budgets and r["lr"] > 0
     evals = [r for r in log if r.get("eval") == "val"]
     assert [r["step"] for r in evals] == [13, 26]
-    for r in evals:
-        assert 0.0 <= r["top1@1.0"] <= 1.0 and 0.0 <= r[f"top1@{cfg.eval_budget}"] <= 1.0
+    # the nested stage logs the nested-only curve (one top-1 per width), the MoNE stage two budgets
+    assert all(0.0 <= evals[0][f"top1@width{w}"] <= 1.0 for w in cfg.model.widths)
+    assert 0.0 <= evals[1]["top1@1.0"] <= 1.0 and 0.0 <= evals[1][f"top1@{cfg.eval_budget}"] <= 1.0
     # MoNE stages also log the router's object/background ratio and the alphas
     assert f"router_ratio@{ROUTER_BUDGET}" not in evals[0]
     assert evals[1][f"router_ratio@{ROUTER_BUDGET}"] >= 0.0
@@ -506,6 +341,38 @@ def test_resume_refuses_a_different_config(tiny_dict, reference_run, cache_dir, 
     other = TrainConfig.from_dict({**cfg.to_dict(), "seed": 1})
     with pytest.raises(SystemExit, match="different config"):
         train(other, run_dir, cache_dir, progress=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation of a trained run: eval.json records what it evaluated and with which code
+# ---------------------------------------------------------------------------------------------
+def test_evaluation_records_configs_and_commit(reference_run, cache_dir, tmp_path, capsys):
+    from mone import evaluate
+
+    cfg, run_dir, _ = reference_run
+    out = tmp_path / "eval.json"
+    nested = TrainConfig.from_dict({**cfg.to_dict(), "name": "tiny_nested"})
+    torch.save({"model": weights(run_dir / "stage-nested.pt"), "config": nested.to_dict()}, tmp_path / "n.pt")
+    args = ["--mone", str(run_dir / "final.pt"), "--nested", str(tmp_path / "n.pt"), "--out", str(out)]
+    assert evaluate.main([*args, "--cache-dir", str(cache_dir)]) == 0
+    capsys.readouterr()
+    res = json.loads(out.read_text())
+    assert res["clips"] == cfg.test_clips and len(res["mone"]) == len(evaluate.EVAL_BUDGETS)
+    provenance = res["provenance"]
+    assert provenance["recorded"] == "at evaluation"
+    assert provenance["config"] == cfg.to_dict() and provenance["config"]["name"] == cfg.name
+    assert provenance["nested_config"] == nested.to_dict() and provenance["dense_config"] is None
+
+    def git(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *argv], cwd=TRAINING_ROOT, capture_output=True, text=True)
+
+    head = git("rev-parse", "HEAD")
+    if head.returncode == 0:
+        assert provenance["commit"] == head.stdout.strip()
+        assert provenance["dirty"] == bool(git("status", "--porcelain").stdout.strip())
+    else:
+        assert provenance["commit"] is None and provenance["dirty"] is None
+    assert evaluate.git_commit(tmp_path) == (None, None)  # not a git checkout
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,7 +458,7 @@ def test_ddp_dense_stage(tmp_path, tiny_dict, cache_dir, reference_run):
     proc, out, run_dir = torchrun(tmp_path, cfg, cache_dir)
     if proc.returncode != 0 and "find_unused_parameters" in proc.stderr:
         pytest.xfail(
-            "BUG mone/train.py:151: DistributedDataParallel(model) without find_unused_parameters=True; "
+            "BUG mone/train.py (train): DistributedDataParallel(model) without find_unused_parameters=True; "
             "a dense stage never uses model.router, so DDP raises on the 2nd step"
         )
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -107,7 +107,7 @@ def test_explicit_split_layout(tmp_path):
 
 def test_explicit_split_with_missing_class_keeps_train_indices(tmp_path, tiny_dict):
     from mone.config import TrainConfig
-    from mone.train import load_split
+    from mone.datasets import load_split
 
     root = tmp_path / "ds"
     for folder in FOLDERS:

@@ -57,7 +57,8 @@ export function ParetoChart() {
       extra={
         <span className="muted">
           now: {formatGmacs(op.gmacs)} GMACs
-          {op.top1 !== null && `, top-1 ${(op.top1 * 100).toFixed(1)}% (e_c ${op.nearestEc})`}
+          {op.top1 !== null &&
+            `, top-1 ${(op.top1 * 100).toFixed(1)}%${meta.variant === 'dense' ? ' (dense)' : ` (e_c ${op.nearestEc})`}`}
         </span>
       }
     >

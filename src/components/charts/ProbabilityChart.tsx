@@ -10,33 +10,23 @@ import {
   YAxis,
 } from 'recharts';
 import { useAppState } from '../../app/context';
-import { prettyLabel, probabilitySeries } from '../../store/selectors';
+import { chartClasses, classColour, prettyLabel, probabilitySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
 import { CHART_REFRESH_MS, useThrottled } from './throttle';
 
-/** Tableau 10: distinct, reasonably colour-blind-friendly categorical colours for 10 classes. */
-const CLASS_COLOURS = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-];
-
-/** Smoothed probability of every class over the recent clips. */
+/**
+ * Smoothed probability of each class over the recent clips: every class of a small model, the most
+ * likely ones of a large label set (a line per class, its colour fixed by the class).
+ */
 export function ProbabilityChart() {
   const history = useThrottled(
     useAppState((s) => s.results.history),
     CHART_REFRESH_MS,
   );
-  const labels = useAppState((s) => s.engine.metadata?.labels);
-  const data = useMemo(() => probabilitySeries(history, labels ?? []), [history, labels]);
-  return <ProbabilityPlot data={data} labels={labels ?? NO_LABELS} />;
+  const labels = useAppState((s) => s.engine.metadata?.labels) ?? NO_LABELS;
+  const data = useMemo(() => probabilitySeries(history, labels), [history, labels]);
+  const shown = useMemo(() => chartClasses(history, labels), [history, labels]);
+  return <ProbabilityPlot data={data} labels={labels} shown={shown} />;
 }
 
 const NO_LABELS: readonly string[] = [];
@@ -45,12 +35,22 @@ const NO_LABELS: readonly string[] = [];
 const ProbabilityPlot = memo(function ProbabilityPlot({
   data,
   labels,
+  shown,
 }: {
   data: ReturnType<typeof probabilitySeries>;
   labels: readonly string[];
+  shown: readonly number[];
 }) {
+  const title =
+    shown.length < labels.length
+      ? `Class probabilities over time (the ${shown.length} most likely of ${labels.length})`
+      : 'Class probabilities over time';
   return (
-    <ChartPanel title="Class probabilities over time" testId="probability-chart">
+    <ChartPanel
+      title={title}
+      testId="probability-chart"
+      data={{ 'data-classes': labels.length, 'data-lines': shown.length }}
+    >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
@@ -58,13 +58,13 @@ const ProbabilityPlot = memo(function ProbabilityPlot({
           <YAxis domain={[0, 1]} tick={{ fontSize: 11 }} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 11 }} />
-          {labels.map((label, i) => (
+          {shown.map((i) => (
             <Line
-              key={label}
+              key={labels[i]}
               type="monotone"
-              dataKey={label}
-              name={prettyLabel(label)}
-              stroke={CLASS_COLOURS[i % CLASS_COLOURS.length]}
+              dataKey={labels[i]}
+              name={prettyLabel(labels[i] ?? '')}
+              stroke={classColour(i, labels.length)}
               dot={false}
               isAnimationActive={false}
             />

@@ -35,13 +35,14 @@ export function SweepChart() {
   const controller = useController();
   const sweep = useAppState((s) => s.results.sweep);
   const labels = useAppState((s) => s.engine.metadata?.labels);
+  const dense = useAppState((s) => s.engine.metadata?.variant === 'dense');
   const ready = useAppState((s) => s.engine.phase === 'ready' && s.results.runs > 0);
   const rows = useMemo(() => sweepRows(sweep.points, labels ?? []), [sweep.points, labels]);
   const button = (
     <button
       type="button"
       onClick={() => controller.exploreBudgets()}
-      disabled={!ready || sweep.status === 'running'}
+      disabled={!ready || dense || sweep.status === 'running'}
       data-testid="explore-budgets"
     >
       {sweep.status === 'running' ? 'Exploring…' : 'Explore budgets'}
@@ -56,9 +57,11 @@ export function SweepChart() {
     >
       {rows.length === 0 ? (
         <p className="muted chart-note">
-          {sweep.status === 'failed'
-            ? 'The sweep failed; try again once a clip has been classified.'
-            : 'Runs the current clip at every budget level and plots latency, confidence and whether the prediction matches e_c = 1.'}
+          {dense
+            ? 'A dense baseline has one cost: there are no budgets to explore.'
+            : sweep.status === 'failed'
+              ? 'The sweep failed; try again once a clip has been classified.'
+              : 'Runs the current clip at every budget level and plots latency, confidence and whether the prediction matches e_c = 1.'}
         </p>
       ) : (
         <ResponsiveContainer width="100%" height="100%">

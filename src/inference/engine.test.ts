@@ -1,0 +1,207 @@
+/**
+ * The engine's model switches with onnxruntime, the network and the canvas stubbed out: one
+ * session per model, the cache of loaded models, superseded requests, a failed switch; and
+ * dispose (every session released, the counts handed over).
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
+import { tinyMetadataJson } from '../model/testFixtures';
+import type { FromWorker } from '../workers/protocol';
+import { InferenceEngine } from './engine';
+import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+
+const released: string[] = [];
+/** The stall timeout each metadata fetch got. */
+const stallTimeouts: number[] = [];
+
+/** '/models/a.json' → metadata named 'a'; 'missing' answers like a 404. */
+function metaFor(url: string): ModelMetadata {
+  const name = /\/([^/]+)\.json$/.exec(url)![1]!;
+  if (name === 'missing') throw new Error('HTTP 404');
+  const variant = name.startsWith('dense') ? 'dense' : 'mone';
+  return parseModelMetadata({ ...tinyMetadataJson(), name, variant, model_file: `${name}.onnx` });
+}
+
+vi.mock('../model/adapterProbe', () => ({ probeAdapter: () => Promise.resolve(null) }));
+vi.mock('./modelLoader', () => ({
+  DEFAULT_STALL_TIMEOUT_MS: 30_000,
+  fetchMetadata: (_fetch: unknown, url: string, stallMs: number) => {
+    stallTimeouts.push(stallMs);
+    return Promise.resolve().then(() => metaFor(url));
+  },
+  loadModel: () =>
+    Promise.resolve({ bytes: new Uint8Array(1), fromCache: false, downloaded: true }),
+  modelUrlOf: (url: string, meta: ModelMetadata) => new URL(meta.model_file, url).href,
+  clearModelCache: () => Promise.resolve(0),
+}));
+vi.mock('./session', () => ({
+  configureRuntime: () => undefined,
+  createSession: (_bytes: unknown, _backend: unknown, meta: ModelMetadata) =>
+    Promise.resolve({
+      device: null,
+      runner: {
+        run: () =>
+          Promise.resolve({
+            logits: new Float32Array(3),
+            expertIndex: new Int32Array(64),
+            routerProbs: new Float32Array(256),
+          }),
+        release: () => {
+          released.push(meta.name);
+          return Promise.resolve();
+        },
+      },
+    }),
+}));
+// The real ClipBuffer needs an OffscreenCanvas.
+vi.mock('./clipBuffer', () => ({
+  ClipBuffer: class {
+    size = 0;
+    framesReceived = 0;
+    framesDropped = 0;
+    useModel() {}
+    reset() {}
+    takeInto() {
+      return null;
+    }
+  },
+}));
+
+vi.stubGlobal('self', { location: { href: 'http://app.test/' }, crossOriginIsolated: true });
+vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+
+function engine() {
+  const posted: FromWorker[] = [];
+  const e = new InferenceEngine((m) => posted.push(m));
+  const init = (name: string, stallTimeoutMs?: number) =>
+    e.init({
+      type: 'init',
+      metadataUrl: `/models/${name}.json`,
+      backend: 'wasm',
+      warmupLevels: [],
+      ...(stallTimeoutMs !== undefined ? { stallTimeoutMs } : {}),
+    });
+  const use = (name: string) =>
+    e.useModel({ type: 'useModel', metadataUrl: `/models/${name}.json`, warmupLevels: [0.5] });
+  const readies = () =>
+    posted.flatMap((m) =>
+      m.type === 'ready' ? [`${m.metadata.name}${m.cached ? ' (cached)' : ''}`] : [],
+    );
+  const stats = () => {
+    e.stats();
+    const last = posted.at(-1);
+    if (last?.type !== 'stats') throw new Error('no stats');
+    return last;
+  };
+  return { e, posted, init, use, readies, stats };
+}
+
+beforeEach(() => {
+  released.length = 0;
+  stallTimeouts.length = 0;
+});
+
+describe('InferenceEngine model switches', () => {
+  it('A → B → A: one session per model, the second visit to A reuses its session', async () => {
+    const { init, use, readies, stats } = engine();
+    await init('a');
+    await use('b');
+    await use('a');
+    expect(readies()).toEqual(['a', 'b', 'a (cached)']);
+    expect(stats()).toMatchObject({
+      sessionsCreated: 2,
+      sessionsByModel: { a: 1, b: 1 },
+      loadedModels: ['b', 'a'],
+    });
+    expect(released).toEqual([]);
+  });
+
+  it(`keeps ${MAX_LOADED_MODELS} models: a third releases the least recently used`, async () => {
+    const { init, use, stats } = engine();
+    await init('a');
+    await use('b');
+    await use('a');
+    await use('c'); // b is the least recently used
+    expect(released).toEqual(['b']);
+    expect(stats().loadedModels).toEqual(['a', 'c']);
+    await use('b'); // loaded again: its second session
+    expect(released).toEqual(['b', 'a']);
+    expect(stats().sessionsByModel).toEqual({ a: 1, b: 2, c: 1 });
+  });
+
+  it('answers only the last of several requests made while a model loads', async () => {
+    const { init, use, readies, posted } = engine();
+    const first = init('a');
+    const queued = use('b'); // arrives during init: waits
+    const last = use('c'); // replaces b
+    await Promise.all([first, queued, last]);
+    expect(readies()).toEqual(['c']);
+    expect(posted.filter((m) => m.type === 'error')).toEqual([]);
+  });
+
+  it('a switch that fails keeps the previous model running and says why', async () => {
+    const { init, use, posted, readies } = engine();
+    await init('a');
+    await use('missing');
+    expect(readies()).toEqual(['a', 'a (cached)']);
+    expect(posted.at(-1)).toMatchObject({ type: 'error', fatal: false });
+    expect(posted.at(-1)).toHaveProperty('message', expect.stringContaining('HTTP 404'));
+  });
+
+  it("warms up the model's budget levels when the request names none", async () => {
+    const { e, init, posted } = engine();
+    await init('a');
+    await e.useModel({ type: 'useModel', metadataUrl: '/models/b.json' });
+    const warmups = posted.filter((m) => m.type === 'warmup');
+    expect(warmups.at(-1)).toEqual({ type: 'warmup', done: 4, total: 4 }); // levels of b
+    expect(posted.at(-1)).toMatchObject({ type: 'ready', metadataUrl: '/models/b.json' });
+  });
+
+  it('warms up a dense model once: it ignores the budget', async () => {
+    const { e, init, posted } = engine();
+    await init('a');
+    await e.useModel({ type: 'useModel', metadataUrl: '/models/dense.json' });
+    expect(posted.filter((m) => m.type === 'warmup').at(-1)).toEqual({
+      type: 'warmup',
+      done: 1,
+      total: 1,
+    });
+  });
+
+  it("a switch's downloads have the init's stall timeout", async () => {
+    const { init, use } = engine();
+    await init('a', 2000);
+    await use('b');
+    expect(stallTimeouts).toEqual([2000, 2000]);
+  });
+
+  it('dispose releases every loaded model and hands over the session counts', async () => {
+    const { e, init, use, posted } = engine();
+    await init('a');
+    await use('b');
+    await e.dispose();
+    expect(released.toSorted()).toEqual(['a', 'b']);
+    expect(posted.at(-1)).toEqual({
+      type: 'disposed',
+      sessionsCreated: 2,
+      sessionsByModel: { a: 1, b: 1 },
+    });
+  });
+
+  it('dispose during a switch: the switch stops quietly, nothing is left loaded', async () => {
+    const { e, init, use, posted } = engine();
+    await init('a');
+    const switching = use('b');
+    const disposing = e.dispose();
+    await Promise.all([switching, disposing]);
+    expect(released).toEqual(['a']); // b never got a session
+    expect(posted.filter((m) => m.type === 'error')).toEqual([]);
+    expect(posted.at(-1)).toMatchObject({ type: 'disposed', sessionsByModel: { a: 1 } });
+  });
+
+  it('refuses a switch before init', async () => {
+    const { use, posted } = engine();
+    await use('a');
+    expect(posted).toEqual([expect.objectContaining({ type: 'error', code: 'not-ready' })]);
+  });
+});

@@ -1,0 +1,41 @@
+import { initialAutoBudgetState } from './autoBudget';
+import { initialResults } from './resultsSlice';
+import type { ModelsSlice, SliceCreator } from './types';
+
+export const createModelSlice: SliceCreator<ModelsSlice> = (set, get) => ({
+  models: { index: null, choice: null },
+
+  modelsIndexed: (index) => set((s) => ({ models: { ...s.models, index } })),
+
+  modelsIndexFailed: (message) => {
+    get().errorRaised({
+      scope: 'model',
+      title: 'Model list unavailable',
+      message,
+      severity: 'error',
+    });
+    set((s) => ({ engine: { ...s.engine, phase: 'error' } }));
+  },
+
+  modelChosen: (choice) => {
+    const s = get();
+    const previous = s.models.choice;
+    if (previous === null || previous.id === choice.id) {
+      set({ models: { ...s.models, choice } });
+      return;
+    }
+    // Another model: what the last one showed would mislead (its classes, its latency, its
+    // sweep), so it goes; the source and the budget the user set stay.
+    s.resultsCleared();
+    set((now) => ({
+      models: { ...now.models, choice },
+      engine: { ...now.engine, phase: 'loading', load: null, warmup: null, warmupMs: null },
+      results: { ...initialResults, runs: now.results.runs },
+      budget: {
+        ...now.budget,
+        auto: { ...now.budget.auto, controller: initialAutoBudgetState },
+      },
+      heatmap: { ...now.heatmap, step: 'latest' },
+    }));
+  },
+});

@@ -1,0 +1,32 @@
+"""Nested MoNE-B on the rendered gestures: every width each step, losses summed (MatViViT, the init).
+Command: bash training/train_gesture_b.sh   (this, then mone_b and dense_b, evaluation, export)
+Outcome: not yet measured (needs a CUDA GPU); its per-width top-1 is the nested-only gate."""
+
+CONFIG = dict(
+    name="nested_b",
+    # D=256 (experts 32/64/128/256), 6 spatial blocks; 112 px, patch 16 -> a 7x7 grid; 16 frames at
+    # 12 fps (1.33 s: a whole gesture, and Jester's frame rate); tubelet 2 -> 8 time steps.
+    # 5.95 M parameters (23.8 MB fp32), 2.07 GMACs per clip dense.
+    model=dict(
+        num_classes=27,
+        frames=16,
+        image_size=112,
+        patch_size=16,
+        tubelet_size=2,
+        dim=256,
+        heads=4,
+        spatial_depth=6,
+        temporal_depth=1,
+    ),
+    dataset="gestures",
+    fps=12.0,
+    # nested_all runs the four widths each step (2.1x a dense step's FLOPs)
+    stages=[dict(name="nested", mode="nested_all", steps=2000, lr=1e-3, warmup=200)],
+    batch_size=256,
+    val_clips=2048,
+    test_clips=5400,  # 200 per class
+    eval_every=500,
+    ckpt_every=250,
+    precision="bf16",
+    label_smoothing=0.1,
+)

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# One call of the device tool (run from the repository root; at most 10 minutes a command):
+#   bash training/gpu_session.sh probe   machine facts, throughput of the B shape (probe.json) and
+#                                        the shortcut check of the benchmark (shortcuts.json)
+#   bash training/gpu_session.sh b       the gesture recipe: dense_b in the background, beside
+#                                        nested_b -> gate -> mone_b; then the evaluation. Stops
+#                                        training at STOP_AFTER seconds (default 480) so the results
+#                                        still come back; a second call on the warm machine resumes.
+# Everything that must come back goes to $OUT (at most 8 files of 16 MiB): fp32 safetensors shards
+# of the trained weights (mone.checkpoint pack) and results.tar.gz (logs, gate, eval, probe). Export
+# and the sample clips happen on the CPU machine from those shards (the device lacks jsonschema/PyAV).
+# NESTED_SHARDS=<dir> unpacks a nested_b that an earlier call brought back (a cold machine).
+# CONFIGS and MONE_RUNS as in train_gesture_b.sh (the CPU test uses tiny stand-in configs).
+set -uo pipefail
+cd "$(dirname "$0")"
+out=${OUT:?set OUT}
+phase=${1:?probe or b}
+stop_after=${STOP_AFTER:-480}
+runs=${MONE_RUNS:-runs}
+cfg() { if [[ -n ${CONFIGS:-} ]]; then echo "$CONFIGS/$1.py"; else echo "$1"; fi; }
+mkdir -p "$runs" "$out/results"
+export PYTHONUNBUFFERED=1
+# the device's python has torch etc. but not this package installed: run it from training/
+python3 -c "import mone.train, mone.gate, mone.evaluate, mone.probe" || exit 1
+
+case $phase in
+  probe)
+    nvidia-smi -L || echo "no nvidia-smi"
+    python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available() and torch.cuda.get_device_name(0))'
+    python3 -m mone.probe --config "$(cfg nested_b)" --steps 8 --out "$out/results/probe.json"
+    # single-frame and shuffled-frame models on the paired classes (near 50% = no shortcut)
+    python3 -m mone.shortcuts --config "$(cfg dense_b)" --steps "${SHORTCUT_STEPS:-300}" \
+      --out "$out/results/shortcuts.json"
+    ;;
+  b)
+    if [[ -n ${NESTED_SHARDS:-} && ! -f "$runs/nested_b/final.pt" ]]; then
+      python3 -m mone.checkpoint unpack "$NESTED_SHARDS"/nested_b-*.safetensors --out "$runs/nested_b/final.pt"
+    fi
+    deadline=$((SECONDS + stop_after))
+    left() { echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); }
+    timeout "$(left)" python3 -m mone.train --config "$(cfg dense_b)" --no-progress > "$runs/dense_b.out" 2>&1 &
+    dense=$!
+    if [[ ! -f "$runs/nested_b/final.pt" ]]; then
+      timeout "$(left)" python3 -m mone.train --config "$(cfg nested_b)" --no-progress > "$runs/nested_b.out" 2>&1
+    fi
+    if [[ -f "$runs/nested_b/final.pt" ]]; then
+      python3 -m mone.gate --checkpoint "$runs/nested_b/final.pt" --out "$out/results/gate.json" > "$runs/gate.out" 2>&1
+      timeout "$(left)" python3 -m mone.train --config "$(cfg mone_b)" --no-progress > "$runs/mone_b.out" 2>&1
+    fi
+    wait "$dense"
+    if [[ -f "$runs/mone_b/final.pt" && -f "$runs/dense_b/final.pt" ]]; then
+      python3 -m mone.evaluate --mone "$runs/mone_b/final.pt" --nested "$runs/nested_b/final.pt" \
+        --dense "$runs/dense_b/final.pt" --out "$out/results/eval.json" \
+        --plot "$out/results/accuracy-vs-gmacs.png" --markdown "$out/results/eval.md" > "$runs/eval.out" 2>&1
+    fi
+    for run in mone_b dense_b nested_b; do
+      if [[ -f $runs/$run/final.pt ]]; then
+        python3 -m mone.checkpoint pack "$runs/$run/final.pt" --out "$out" --name "$run"
+      fi
+    done
+    ;;
+  *)
+    echo "unknown phase $phase" >&2
+    exit 2
+    ;;
+esac
+# logs of every run and command beside the results
+for f in "$runs"/*.out "$runs"/*/log.jsonl; do
+  if [[ -f $f ]]; then cp "$f" "$out/results/$(echo "${f#"$runs"/}" | tr / _)"; fi
+done
+tar -czf "$out/results.tar.gz" -C "$out" results && rm -rf "$out/results"
+ls -l "$out"
+cat "$runs"/*.out 2>/dev/null | grep -E '"eval": "val"|Gate|error' | tail -20

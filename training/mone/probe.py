@@ -1,0 +1,107 @@
+"""Throughput of a config on this machine, before committing GPU minutes to it: clips/s of the
+renderer, of a training step per stage mode (model only, on stand-in clips), and of the two together.
+
+    cd training && python -m mone.probe --config nested_b --out runs/probe.json
+
+Times are medians over repeated steps after warm-up, with the device synchronised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import budget, datasets
+from .config import TRAINING_ROOT, Stage, TrainConfig, load_config
+from .data import to_input
+from .model import MoNEViViT
+from .train import Trainee, loss_fn, pick_device, width_counts
+
+
+def _timed(fn, device: torch.device, steps: int, warmup: int = 2) -> float:
+    """Median seconds per call."""
+    times = []
+    for i in range(warmup + steps):
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        t0 = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        if i >= warmup:
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, ...]) -> dict:
+    b, m = cfg.batch_size, cfg.model
+    n, e = m.tokens_per_step, m.num_experts
+    res: dict = {"config": cfg.name, "device": str(device), "batch": b}
+    if device.type == "cuda":
+        res["gpu"] = torch.cuda.get_device_name(device)
+    batches = datasets.TrainBatches(cfg, TRAINING_ROOT / "data-cache", device, 0, 1, progress=False)
+    rng = np.random.default_rng(0)
+    step = iter(range(10**9))
+    res["data_clips_per_s"] = b / _timed(lambda: batches(next(step), rng), device, steps)
+
+    model = MoNEViViT(m).to(device)
+    trainee = Trainee(model)
+    if cfg.compile:
+        trainee = torch.compile(trainee)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    video = torch.randint(
+        0, 256, (b, m.frames, m.image_size, m.image_size, 3), dtype=torch.uint8, device=device
+    )
+    label = torch.randint(0, m.num_classes, (b,), device=device)
+    half = budget.counts_for_budget(0.5, n, e)
+    counts_of = {"dense": [None], "nested_all": width_counts(n, e), "mone": [half]}
+
+    def train_step(counts) -> None:
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
+            logits = trainee(to_input(video), counts)
+        loss = sum(loss_fn(lg, label, None, cfg) for lg in logits)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    for mode in modes:
+        Stage(name=mode, mode=mode, steps=1)  # validates the mode name
+        s = _timed(lambda mode=mode: train_step(counts_of[mode]), device, steps)
+        res[f"train_{mode}_clips_per_s"] = b / s
+        # data and step one after the other, as the trainer runs them
+        res[f"end_to_end_{mode}_clips_per_s"] = 1 / (1 / res["data_clips_per_s"] + s / b)
+    if device.type == "cuda":
+        res["max_memory_gb"] = torch.cuda.max_memory_allocated(device) / 1e9
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--modes", default="dense,nested_all,mone")
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--batch", type=int, help="override the config's batch size")
+    args = ap.parse_args(argv)
+    cfg = load_config(args.config)
+    if args.batch:
+        cfg = TrainConfig.from_dict({**cfg.to_dict(), "batch_size": args.batch})
+    res = probe(cfg, pick_device(args.device), args.steps, tuple(args.modes.split(",")))
+    text = json.dumps(res, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""The gesture recipe's training side: the nested_all (MatViViT) step, rendered training batches,
+device handling, and train_gesture_b.sh end to end on the CPU with tiny stand-in configs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mone import datasets
+from mone.config import TrainConfig, load_config
+from mone.data import to_input
+from mone.gestures import GESTURES
+from mone.model import MoNEViViT
+from mone.train import Trainee, pick_device, width_counts
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "configs"
+
+
+def tiny(name: str = "nested_b", **extra) -> TrainConfig:
+    return TrainConfig.from_dict({**load_config(str(TINY / f"{name}.py")).to_dict(), **extra})
+
+
+# ---------------------------------------------------------------------------------------------
+# The MatViViT step: one forward per width, losses summed, one backward
+# ---------------------------------------------------------------------------------------------
+def test_nested_all_gradient_is_the_sum_over_widths():
+    cfg = tiny()
+    torch.manual_seed(0)
+    model = MoNEViViT(cfg.model)
+    x = torch.randn(2, cfg.model.frames, 3, cfg.model.image_size, cfg.model.image_size)
+    label = torch.tensor([3, 26])
+    counts = width_counts(cfg.model.tokens_per_step, cfg.model.num_experts)
+    assert counts[0] == [cfg.model.tokens_per_step, 0, 0, 0] and counts[-1][-1] == cfg.model.tokens_per_step
+
+    logits = Trainee(model)(x, counts)
+    assert logits.shape == (4, 2, 27)
+    sum(F.cross_entropy(lg, label) for lg in logits).backward()
+    together = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+
+    expected: dict[str, torch.Tensor] = {}
+    for c in counts:
+        model.zero_grad()
+        F.cross_entropy(model(x, c)[0], label).backward()
+        for n, p in model.named_parameters():
+            if p.grad is not None:
+                expected[n] = expected.get(n, 0) + p.grad
+    assert together.keys() == expected.keys()
+    for n in together:
+        torch.testing.assert_close(together[n], expected[n], rtol=1e-4, atol=1e-6)
+    # the narrow widths reach only their prefix: fc1's columns past the widest prefix get gradient
+    # from the full width alone
+    model.zero_grad()
+    F.cross_entropy(model(x, counts[0])[0], label).backward()
+    w = cfg.model.widths[0]
+    assert model.spatial[0].fc1.weight.grad[:, w:].abs().max() == 0
+
+
+def test_nested_all_stage_trains_and_logs_the_width_curve(tmp_path):
+    cfg = tiny()
+    from mone.train import train
+
+    train(cfg, tmp_path / "run", tmp_path / "cache", progress=False, device="cpu")
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    losses = [r for r in log if "loss" in r]
+    # four widths' cross-entropies summed: near 4 ln 27 at the start
+    assert 3 * np.log(27) < losses[-1]["loss"] < 5 * np.log(27)
+    assert losses[-1]["clips_per_s"] > 0
+    evals = [r for r in log if r.get("eval") == "val"]
+    assert sorted(k for k in evals[-1] if k.startswith("top1@")) == sorted(
+        f"top1@width{w}" for w in cfg.model.widths
+    )
+    final = torch.load(tmp_path / "run" / "final.pt", weights_only=False)
+    assert final["classes"] == list(GESTURES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendered batches and splits
+# ---------------------------------------------------------------------------------------------
+def test_rendered_batches_are_per_step_and_split_across_ranks(tmp_path):
+    cfg = tiny(batch_size=4)
+    one = datasets.TrainBatches(cfg, tmp_path, "cpu", rank=0, world=1, progress=False)
+    halves = [datasets.TrainBatches(cfg, tmp_path, "cpu", rank=r, world=2, progress=False) for r in (0, 1)]
+    rng = np.random.default_rng(0)
+    video, label = one(5, rng)
+    assert video.dtype == torch.uint8 and video.shape == (4, 4, 32, 32, 3)
+    assert label.tolist() == [(5 * 4 + i) % 27 for i in range(4)]  # fresh indices every step
+    parts = [h(5, rng) for h in halves]
+    assert torch.equal(torch.cat([p[0] for p in parts]), video)  # two ranks train one global batch
+    assert torch.equal(torch.cat([p[1] for p in parts]), label)
+    again, _ = one(5, rng)
+    assert torch.equal(again, video)  # resuming at a step sees the same clips
+    assert not torch.equal(one(6, rng)[0], video)
+
+
+def test_gesture_split_is_cached_and_masks_the_hand(tmp_path):
+    cfg = tiny()
+    a = datasets.load_split(cfg, "val", tmp_path, progress=False)
+    assert a["video"].shape == (8, 4, 32, 32, 3) and a["video"].dtype == np.uint8
+    assert a["mask"].shape == (8, 2, 4, 4) and a["mask"].dtype == bool
+    assert a["label"].tolist() == list(range(8))
+    assert len(list(tmp_path.glob("gestures-val-*.npz"))) == 1
+    b = datasets.load_split(cfg, "val", tmp_path, progress=False)
+    assert np.array_equal(a["video"], b["video"])
+    # the key covers the renderer's settings: another difficulty is another file
+    datasets.load_split(tiny(scene={"difficulty": 0.5}), "val", tmp_path, progress=False)
+    assert len(list(tmp_path.glob("gestures-val-*.npz"))) == 2
+
+
+def test_dataset_and_model_must_agree():
+    with pytest.raises(SystemExit, match="num_classes is 10 but dataset 'gestures' has 27"):
+        datasets.check(tiny(model={**tiny().model.to_dict(), "num_classes": 10}))
+    with pytest.raises(ValueError, match="come from the model"):
+        datasets.gesture_spec(tiny(scene={"res": 64}))
+    with pytest.raises(ValueError, match="scene settings apply"):
+        TrainConfig.from_dict({**tiny().to_dict(), "dataset": "motion", "scene": {"difficulty": 0.5}})
+    with pytest.raises(ValueError, match="needs data_dir"):
+        TrainConfig.from_dict({**tiny().to_dict(), "dataset": "jester", "scene": {}})
+    with pytest.raises(TypeError):
+        datasets.gesture_spec(tiny(scene={"no_such_setting": 1}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Devices
+# ---------------------------------------------------------------------------------------------
+def test_to_input_keeps_the_device_and_the_numbers():
+    video = np.random.default_rng(0).integers(0, 256, (2, 4, 8, 8, 3), dtype=np.uint8)
+    assert torch.equal(to_input(video), to_input(torch.from_numpy(video)))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
+def test_cuda_without_cuda_is_a_clear_error():
+    with pytest.raises(SystemExit, match="CUDA is not available"):
+        pick_device("cuda")
+    assert pick_device("auto") == torch.device("cpu")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_training_matches_the_recipe(tmp_path):
+    """On a GPU: clips rendered there, bf16 autocast, and the same validation split as the CPU."""
+    cfg = tiny(precision="bf16")
+    from mone.train import train
+
+    model = train(cfg, tmp_path / "run", tmp_path / "cache", progress=False, device="cuda")
+    assert next(model.parameters()).device.type == "cuda"
+    cpu = datasets.load_split(cfg, "val", tmp_path / "cpu", progress=False, device="cpu")
+    gpu = datasets.load_split(cfg, "val", tmp_path / "gpu", progress=False, device="cuda")
+    assert np.abs(cpu["video"].astype(int) - gpu["video"].astype(int)).max() <= 1
+
+
+@pytest.mark.slow
+def test_compiled_training_runs(tmp_path):
+    from mone.train import train
+
+    train(tiny(compile=True), tmp_path / "run", tmp_path / "cache", progress=False, device="cpu")
+    assert (tmp_path / "run" / "final.pt").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# train_gesture_b.sh end to end (tiny stand-in configs, CPU)
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def recipe(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("gesture_b")
+    env = {
+        **os.environ,
+        "CONFIGS": str(TINY),
+        "MONE_RUNS": str(tmp / "runs"),
+        "RESULTS": str(tmp / "results"),
+        "MODELS": str(tmp / "models"),
+        "DEVICE": "cpu",
+        "GATE": "ignore",  # a 3-step model fails the gate; the script must go on when told to
+    }
+    proc = subprocess.run(
+        ["bash", str(ROOT / "train_gesture_b.sh")], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return tmp, proc
+
+
+def test_recipe_gate_records_every_width(recipe):
+    tmp, proc = recipe
+    gate = json.loads((tmp / "results" / "gate.json").read_text())
+    assert [r["width"] for r in gate["widths"]] == [4, 8, 16, 32]
+    assert gate["clips"] == 27 and gate["passed"] is False  # 3 steps: near chance
+    assert set(gate["widths"][0]["per_class"]) == set(GESTURES)
+    assert "Gate fails" in proc.stdout and (tmp / "results" / "gate.md").exists()
+
+
+def test_recipe_evaluates_every_baseline(recipe):
+    tmp, _ = recipe
+    res = json.loads((tmp / "results" / "eval.json").read_text())
+    assert res["clips"] == 27
+    assert {"mone", "random_router", "nested_only", "dense"} <= set(res)
+    assert res["provenance"]["config"]["name"] == "mone_b"
+    assert res["provenance"]["nested_config"]["stages"][0]["mode"] == "nested_all"
+
+
+def test_recipe_exports_the_gesture_models(recipe):
+    tmp, _ = recipe
+    for name, variant in (("mone-gesture-b", "mone"), ("vivit-dense-gesture-b", "dense")):
+        meta = json.loads((tmp / "models" / f"{name}.json").read_text())
+        assert meta["variant"] == variant and meta["labels"] == list(GESTURES)
+        assert meta["video"]["fps"] == 6.0 and meta["video"]["frames"] == 4
+        assert meta["tokens"]["grid_height"] == meta["tokens"]["grid_width"] == 4
+        assert "hand-gesture" in meta["description"]
+        golden = json.loads((tmp / "models" / f"{name}.golden.json").read_text())
+        assert [c["class"] for c in golden["clips"]] == [GESTURES[i] for i in (2, 9, 17)]
+
+
+def test_recipe_without_ignore_stops_at_a_failed_gate(recipe, tmp_path):
+    tmp, _ = recipe
+    env = {**os.environ, "CONFIGS": str(TINY), "MONE_RUNS": str(tmp / "runs"), "RESULTS": str(tmp_path)}
+    env["DEVICE"] = "cpu"
+    env.pop("GATE", None)
+    proc = subprocess.run(["bash", str(ROOT / "train_gesture_b.sh")], env=env, capture_output=True, text=True)
+    assert proc.returncode == 3 and "Gate fails" in proc.stdout
+    assert not (tmp_path / "eval.json").exists()
+
+
+def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
+    """gpu_session.sh b with tiny configs on the CPU: shards under the transfer limit and one
+    results archive come back, and the shards unpack into a checkpoint the exporter takes."""
+    import tarfile
+
+    env = {
+        **os.environ,
+        "CONFIGS": str(TINY),
+        "MONE_RUNS": str(tmp_path / "runs"),
+        "OUT": str(tmp_path / "out"),
+    }
+    proc = subprocess.run(
+        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(files) <= 8 and "results.tar.gz" in files
+    assert {f.split("-")[0] for f in files if f.endswith(".safetensors")} == {"nested_b", "mone_b", "dense_b"}
+    with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
+        names = tar.getnames()
+    assert {"results/gate.json", "results/eval.json", "results/mone_b_log.jsonl"} <= set(names)
+    from mone.checkpoint import unpack
+    from mone.export import export
+
+    ckpt = unpack(sorted((tmp_path / "out").glob("mone_b-*.safetensors")), tmp_path / "back" / "final.pt")
+    result = export(ckpt, tmp_path / "models", "mone-gesture-b", do_check=False)
+    assert result["bytes"] > 0
+
+
+def test_shortcut_views_remove_motion_or_order():
+    from mone.shortcuts import PAIRED, PAIRS, pair_accuracy, view
+
+    gen = torch.Generator().manual_seed(0)
+    video = torch.arange(2 * 6, dtype=torch.uint8).view(2, 6, 1, 1, 1).expand(2, 6, 2, 2, 3).contiguous()
+    assert torch.equal(view(video, "full", gen), video)
+    single = view(video, "single", gen)
+    assert all(len(set(single[b, :, 0, 0, 0].tolist())) == 1 for b in range(2))  # one frame, repeated
+    shuffled = view(video, "shuffled", gen)
+    for b in range(2):
+        assert sorted(shuffled[b, :, 0, 0, 0].tolist()) == video[b, :, 0, 0, 0].tolist()
+    assert len(PAIRED) == 2 * len(PAIRS) == 20
+    label = np.array([GESTURES.index("swiping_left"), GESTURES.index("swiping_right")])
+    logits = torch.zeros(2, 27)
+    logits[:, GESTURES.index("swiping_left")] = 1.0  # always "left": right on one of the two
+    assert pair_accuracy(logits, label) == {"swiping_left / swiping_right": 0.5}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# MoNE-B end to end on one CUDA GPU (any step also runs on the CPU, slowly). Every training step
+# resumes: re-running after a kill continues where it stopped.
+#   1. nested_b: the nested model, every width each step (MatViViT), then the gate: nested-only
+#      top-1 per width on the test split (gate.json); stops here when the gate fails (GATE=ignore
+#      goes on anyway)
+#   2. mone_b from the nested model: the shipped gesture model
+#   3. dense_b: the dense baseline with MoNE-B's training FLOPs
+#   4. evaluation on the test split (MoNE, random router, nested-only, dense), 5. ONNX export of both
+# Environment: RESULTS (default docs/results/gesture), MODELS (default public/models), MONE_RUNS (the
+# runs folder, default training/runs), CONFIGS (a folder of stand-in configs with the same names:
+# the CPU smoke test uses tiny ones), DEVICE (auto|cpu|cuda).
+set -euo pipefail
+cd "$(dirname "$0")"
+results=${RESULTS:-../docs/results/gesture}
+models=${MODELS:-../public/models}
+runs=${MONE_RUNS:-runs}
+device=${DEVICE:-auto}
+cfg() { if [[ -n ${CONFIGS:-} ]]; then echo "$CONFIGS/$1.py"; else echo "$1"; fi; }
+
+python3 -m mone.train --config "$(cfg nested_b)" --no-progress --device "$device"
+gate=0
+python3 -m mone.gate --checkpoint "$runs/nested_b/final.pt" --out "$results/gate.json" --device "$device" ||
+  gate=$?
+if ((gate == 3)) && [[ ${GATE:-} != ignore ]]; then
+  echo "train_gesture_b.sh: the gate failed (see $results/gate.md); GATE=ignore goes on anyway" >&2
+  exit 3
+fi
+((gate == 0 || gate == 3)) || exit "$gate"
+python3 -m mone.train --config "$(cfg mone_b)" --no-progress --device "$device"
+python3 -m mone.train --config "$(cfg dense_b)" --no-progress --device "$device"
+python3 -m mone.evaluate --mone "$runs/mone_b/final.pt" --nested "$runs/nested_b/final.pt" \
+  --dense "$runs/dense_b/final.pt" --device "$device" \
+  --out "$results/eval.json" --plot "$results/accuracy-vs-gmacs.png" --markdown "$results/eval.md"
+python3 -m mone.export --checkpoint "$runs/mone_b/final.pt" --out "$models" --name mone-gesture-b \
+  --eval "$results/eval.json" --check
+python3 -m mone.export --checkpoint "$runs/dense_b/final.pt" --out "$models" --name vivit-dense-gesture-b \
+  --dense --eval "$results/eval.json" --check
