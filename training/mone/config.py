@@ -78,6 +78,11 @@ class TrainConfig:
     scene: dict = field(default_factory=dict)
     # torch.compile the training forward (CUDA runs; one graph per budget level)
     compile: bool = False
+    # gestures: torch.compile the renderer, and use each rendered training clip in this many
+    # consecutive steps (each step renders batch_size / render_reuse new clips), for when the
+    # renderer is slower than the model (mone.probe measures both)
+    render_compile: bool = False
+    render_reuse: int = 1
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
     keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
@@ -103,6 +108,8 @@ class TrainConfig:
             raise ValueError(f"dataset must be one of {DATASETS}, got {self.dataset!r}")
         if self.dataset == "jester" and not self.data_dir:
             raise ValueError("dataset 'jester' needs data_dir (the folder holding the Jester CSVs)")
+        if self.render_reuse < 1 or self.batch_size % self.render_reuse:
+            raise ValueError(f"render_reuse must be >= 1 and divide batch_size, got {self.render_reuse}")
         if self.scene and self.dataset != "gestures":
             raise ValueError("scene settings apply to dataset 'gestures' only")
         if self.benchmark not in BENCHMARKS:

@@ -524,6 +524,17 @@ MEAN = (0.5, 0.5, 0.5)
 STD = (0.25, 0.25, 0.25)
 
 
+def center_square_resize(frame: np.ndarray, size: int) -> np.ndarray:
+    """Largest centred square, resized to size x size (area filter when shrinking): what the app
+    does to camera and file frames, and what the real-footage loaders do."""
+    h, w = frame.shape[:2]
+    s = min(h, w)
+    y0, x0 = (h - s) // 2, (w - s) // 2
+    crop = frame[y0 : y0 + s, x0 : x0 + s]
+    interp = cv2.INTER_AREA if s > size else cv2.INTER_LINEAR
+    return cv2.resize(crop, (size, size), interpolation=interp)
+
+
 def to_input(video_u8: np.ndarray | torch.Tensor) -> torch.Tensor:
     """(B, T, H, W, 3) uint8 RGB -> (B, T, 3, H, W) float, normalised: (x/255 - mean) / std."""
     import torch  # here, not at the top: generating clips and samples needs no torch

@@ -177,6 +177,8 @@ class TrainBatches:
         if cfg.batch_size % world:
             raise SystemExit(f"error: batch_size {cfg.batch_size} not divisible by world size {world}")
         self.per_rank = cfg.batch_size // world
+        if (cfg.batch_size // cfg.render_reuse) % world:
+            raise SystemExit(f"error: batch_size / render_reuse not divisible by world size {world}")
         self.data = None
         if cfg.dataset == "gestures":
             self.spec = gesture_spec(cfg)
@@ -196,11 +198,26 @@ class TrainBatches:
         return video[lo:hi].to(self.device, non_blocking=True), label[lo:hi].to(self.device)
 
     def _rendered(self, step: int, lo: int, hi: int):
-        """Fresh clips: train-split indices step * B + [lo, hi): never repeated, never stored."""
+        """Rendered clips, never stored on disk. With render_reuse k, each step renders B/k new clips
+        (train-split indices t * B/k + [lo/k, hi/k) for chunk t) and the batch is the last k chunks:
+        a clip serves k consecutive steps. A step's batch depends on its number alone, so a resumed
+        run re-renders what its cache lacks and trains on the same clips."""
+        k = self.cfg.render_reuse
+        first = max(0, step - k + 1)
+        wanted = range(first, first + k)
+        self.chunks = {t: c for t, c in getattr(self, "chunks", {}).items() if t in wanted}
+        for t in wanted:
+            if t not in self.chunks:
+                self.chunks[t] = self._render_chunk(t, lo // k, hi // k)
+        video = torch.cat([self.chunks[t][0] for t in wanted])
+        label = torch.cat([self.chunks[t][1] for t in wanted])
+        return video, label
+
+    def _render_chunk(self, t: int, lo: int, hi: int):
         from .hand_render import render
         from .hand_scene import sample_scenes
 
-        first = step * self.cfg.batch_size
+        first = t * (self.cfg.batch_size // self.cfg.render_reuse)
         pack = sample_scenes(self.cfg.data_seed, "train", np.arange(first + lo, first + hi), self.spec)
-        video, _ = render(pack, self.spec, device=self.device)
+        video, _ = render(pack, self.spec, device=self.device, compile=self.cfg.render_compile)
         return video, pack.label.to(self.device)

@@ -28,6 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .data import center_square_resize
 from .gestures import GESTURES, jester_name
 
 SOURCE_FPS = 12.0
@@ -152,16 +153,6 @@ def sample_indices(n_source: int, frames: int, fps: float, source_fps: float = S
     start = max(0.0, ((n_source - 1) - (frames - 1) * step) / 2)
     idx = np.floor(start + np.arange(frames) * step + 0.5 + 1e-9).astype(np.int64)
     return np.minimum(idx, n_source - 1)
-
-
-def center_square_resize(frame: np.ndarray, size: int) -> np.ndarray:
-    """Largest centred square, resized to size x size (area filter when shrinking)."""
-    h, w = frame.shape[:2]
-    s = min(h, w)
-    y0, x0 = (h - s) // 2, (w - s) // 2
-    crop = frame[y0 : y0 + s, x0 : x0 + s]
-    interp = cv2.INTER_AREA if s > size else cv2.INTER_LINEAR
-    return cv2.resize(crop, (size, size), interpolation=interp)
 
 
 def load_clip(

@@ -50,6 +50,19 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
     rng = np.random.default_rng(0)
     step = iter(range(10**9))
     res["data_clips_per_s"] = b / _timed(lambda: batches(next(step), rng), device, steps)
+    if cfg.dataset == "gestures" and device.type == "cuda":
+        # the renderer compiled (render_compile) and eager, on the same clips
+        from .hand_render import render
+        from .hand_scene import sample_scenes
+
+        pack = sample_scenes(0, "train", np.arange(b), batches.spec)
+        for compiled in (False, True):
+            key = f"render_{'compiled' if compiled else 'eager'}_clips_per_s"
+            try:
+                seconds = _timed(lambda c=compiled: render(pack, batches.spec, device, compile=c), device, 3)
+                res[key] = b / seconds
+            except Exception as exc:  # noqa: BLE001 - a failed compile is a finding, not a crash
+                res[key] = f"failed: {type(exc).__name__}: {exc}"[:300]
 
     model = MoNEViViT(m).to(device)
     trainee = Trainee(model)

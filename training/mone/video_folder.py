@@ -14,10 +14,9 @@ import hashlib
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 
-from .data import ClipSpec
+from .data import ClipSpec, center_square_resize
 
 VIDEO_EXTS = {".mp4", ".webm", ".avi", ".mkv", ".mov", ".m4v"}
 SPLITS = ("train", "val", "test")
@@ -25,16 +24,6 @@ SPLITS = ("train", "val", "test")
 
 class VideoDecodeError(Exception):
     pass
-
-
-def center_square_resize(frame: np.ndarray, size: int) -> np.ndarray:
-    """Largest centred square, resized to size x size (area filter when shrinking)."""
-    h, w = frame.shape[:2]
-    s = min(h, w)
-    y0, x0 = (h - s) // 2, (w - s) // 2
-    crop = frame[y0 : y0 + s, x0 : x0 + s]
-    interp = cv2.INTER_AREA if s > size else cv2.INTER_LINEAR
-    return cv2.resize(crop, (size, size), interpolation=interp)
 
 
 def decode_clip(path: Path, spec: ClipSpec) -> np.ndarray:

@@ -361,3 +361,24 @@ def test_cli_config_errors_exit_2(capsys, tmp_path, tiny_dict):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error:") and "epochs" in err[0]
     assert not (tmp_path / "r").exists()
+
+
+def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
+    """nested_b, mone_b and dense_b share the model, data and batch; mone_b starts from nested_b;
+    dense_b trains as many FLOPs as nested_b + mone_b (a training step costs 3x its forward)."""
+    from mone import budget
+    from mone.model import gmacs
+
+    nested, mone, dense = (load_config(n) for n in ("nested_b", "mone_b", "dense_b"))
+    shared = ("model", "dataset", "fps", "scene", "batch_size", "val_clips", "test_clips", "data_seed")
+    for key in shared:
+        assert getattr(nested, key) == getattr(mone, key) == getattr(dense, key), key
+    assert mone.init_from == "runs/nested_b/final.pt"
+    assert [s.mode for s in nested.stages] == ["nested_all"] and [s.mode for s in dense.stages] == ["dense"]
+    m = nested.model
+    n, e = m.tokens_per_step, m.num_experts
+    per_clip_nested = sum(gmacs(m, [n if k == j else 0 for k in range(e)]) for j in range(e))
+    budgets = mone.stages[0].budgets
+    per_clip_mone = sum(gmacs(m, budget.counts_for_budget(b, n, e)) for b in budgets) / len(budgets)
+    mone_total = nested.total_steps * per_clip_nested + mone.total_steps * per_clip_mone
+    assert dense.total_steps == round(mone_total / gmacs(m, None))

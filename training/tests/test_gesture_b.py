@@ -270,3 +270,21 @@ def test_shortcut_views_remove_motion_or_order():
     logits = torch.zeros(2, 27)
     logits[:, GESTURES.index("swiping_left")] = 1.0  # always "left": right on one of the two
     assert pair_accuracy(logits, label) == {"swiping_left / swiping_right": 0.5}
+
+
+def test_render_reuse_serves_each_clip_in_consecutive_steps(tmp_path):
+    cfg = tiny(batch_size=4, render_reuse=2)
+    rng = np.random.default_rng(0)
+    live = datasets.TrainBatches(cfg, tmp_path, "cpu", rank=0, world=1, progress=False)
+    batches = [live(s, rng) for s in range(4)]
+    assert [b[1].tolist() for b in batches] == [[0, 1, 2, 3], [0, 1, 2, 3], [2, 3, 4, 5], [4, 5, 6, 7]]
+    assert torch.equal(batches[2][0][:2], batches[1][0][2:])
+    assert torch.equal(batches[3][0][:2], batches[2][0][2:])  # the newer half comes back once more
+    resumed = datasets.TrainBatches(cfg, tmp_path, "cpu", rank=0, world=1, progress=False)(3, rng)
+    assert torch.equal(resumed[0], batches[3][0])  # a resumed run trains on the same clips
+    halves = [
+        datasets.TrainBatches(cfg, tmp_path, "cpu", rank=r, world=2, progress=False)(3, rng) for r in (0, 1)
+    ]
+    assert sorted(torch.cat([h[1] for h in halves]).tolist()) == [4, 5, 6, 7]
+    with pytest.raises(ValueError, match="render_reuse"):
+        tiny(batch_size=4, render_reuse=3)

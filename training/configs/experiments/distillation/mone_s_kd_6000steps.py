@@ -45,6 +45,8 @@ CONFIG = dict(
     fps=10.0,
     scene={},
     compile=False,
+    render_compile=False,
+    render_reuse=1,
     threads=0,
     # mone_s_lr5e4's hand-over and stage (mone_s_kd: step 6000, 3000 steps)
     init_from="runs/dense_s/step-3000.pt",

@@ -46,6 +46,8 @@ CONFIG = dict(
     fps=10.0,
     scene={},
     compile=False,
+    render_compile=False,
+    render_reuse=1,
     threads=0,
     # dense step 6000, then 3000 MoNE steps: 9000 in all
     init_from="runs/dense_s/step-6000.pt",

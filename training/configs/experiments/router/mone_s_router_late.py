@@ -46,6 +46,8 @@ CONFIG = dict(
     fps=10.0,
     scene={},
     compile=False,
+    render_compile=False,
+    render_reuse=1,
     threads=0,
     # the later hand-over (mone_s_router: step 3000)
     init_from="runs/dense_s/step-6000.pt",
