@@ -356,7 +356,7 @@ export class AppController {
         return this.modelReady(ev);
       case 'result':
         // A run that was in flight when the source changed describes the old video.
-        if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now());
+        if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now(), Date.now());
         this.client?.requestStats();
         return;
       case 'busy':
