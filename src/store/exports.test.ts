@@ -3,6 +3,7 @@ import { countsFor } from './budgetMath';
 import {
   appendToLog,
   CLIP_LOG_LIMIT,
+  clipLogBlocker,
   clipLogCsv,
   clipLogEntry,
   clipLogHeader,
@@ -11,6 +12,10 @@ import {
   downloadName,
   emptyClipLog,
   fileTimestamp,
+  frameBlocker,
+  framePngLayout,
+  niceCeil,
+  sweepBlocker,
   sweepCsv,
   toCsv,
   truncationNote,
@@ -265,5 +270,33 @@ describe('file names', () => {
     expect(downloadName('a b/c', at, 'sweep', 'png')).toBe(
       'mone-live_a-b-c_20250102-030405_sweep.png',
     );
+  });
+});
+
+describe('what the buttons say and the images measure', () => {
+  it('says why there is nothing to download', () => {
+    expect(clipLogBlocker(emptyClipLog)).toMatch(/no clip has been classified/);
+    expect(clipLogBlocker(storeWithClips(1).getState().results.log)).toBeNull();
+    expect(frameBlocker(false, false)).toMatch(/no video is playing/);
+    expect(frameBlocker(false, true)).toMatch(/no clip/);
+    expect(frameBlocker(true, true)).toBeNull();
+    expect(sweepBlocker('idle', 0)).toMatch(/Explore budgets/);
+    expect(sweepBlocker('running', 0)).toMatch(/finish/);
+    expect(sweepBlocker('done', 11)).toBeNull();
+  });
+
+  it('lays the frame out at 4x the model input with a line per expert below', () => {
+    expect(framePngLayout({ width: 64, height: 64 }, 4)).toEqual({
+      scale: 4,
+      width: 256,
+      frameHeight: 256,
+      height: 256 + 16 + 5 * 20,
+    });
+  });
+
+  it('rounds axis ends up to 1, 2 or 5 times a power of ten', () => {
+    expect([0, 0.7, 1, 1.2, 3, 7, 13, 100, 101].map(niceCeil)).toEqual([
+      1, 1, 1, 2, 5, 10, 20, 100, 200,
+    ]);
   });
 });

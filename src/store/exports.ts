@@ -6,7 +6,7 @@
 import { topK } from '../model/postprocess';
 import type { Backend, RunResult } from '../workers/protocol';
 import type { SweepRow } from './selectors';
-import type { ClipLog, ClipLogEntry } from './types';
+import type { ClipLog, ClipLogEntry, SweepState } from './types';
 
 /** Clips the log keeps; older ones are dropped (and counted) beyond this. */
 export const CLIP_LOG_LIMIT = 10_000;
@@ -167,4 +167,62 @@ export function fileTimestamp(date: Date): string {
 export function downloadName(model: string, date: Date, what: string, ext: string): string {
   const safe = model.replace(/[^A-Za-z0-9._-]+/g, '-') || 'model';
   return `mone-live_${safe}_${fileTimestamp(date)}_${what}.${ext}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// why a download is not offered yet, and the images' sizes
+// ---------------------------------------------------------------------------------------------
+/** Null when the log can be downloaded, else why not. */
+export function clipLogBlocker(log: ClipLog): string | null {
+  return log.entries.length === 0 ? 'Nothing to download yet: no clip has been classified.' : null;
+}
+
+/** Null when the frame and its routing can be saved, else why not. */
+export function frameBlocker(hasResult: boolean, playing: boolean): string | null {
+  if (!playing) return 'Nothing to save: no video is playing.';
+  if (!hasResult) return 'Nothing to save yet: no clip has been classified.';
+  return null;
+}
+
+/** Null when the sweep can be downloaded, else why not. */
+export function sweepBlocker(status: SweepState['status'], points: number): string | null {
+  if (status === 'running') return 'Wait for the sweep to finish.';
+  if (points === 0) return 'Nothing to download yet: press “Explore budgets” first.';
+  return null;
+}
+
+/** The frame PNG: the model input scaled up `scale` times, a legend band below it. */
+export const FRAME_PNG_SCALE = 4;
+export const FRAME_LEGEND_LINE = 20;
+export const FRAME_LEGEND_PAD = 8;
+
+export interface FramePngLayout {
+  readonly scale: number;
+  readonly width: number;
+  /** Height of the (scaled) frame; the legend starts below it. */
+  readonly frameHeight: number;
+  readonly height: number;
+}
+
+/** A heading line and one line per expert under the frame. */
+export function framePngLayout(
+  video: { readonly width: number; readonly height: number },
+  experts: number,
+  scale = FRAME_PNG_SCALE,
+): FramePngLayout {
+  const width = video.width * scale;
+  const frameHeight = video.height * scale;
+  const legend = 2 * FRAME_LEGEND_PAD + FRAME_LEGEND_LINE * (experts + 1);
+  return { scale, width, frameHeight, height: frameHeight + legend };
+}
+
+/** The sweep chart's PNG (drawn from the sweep's data, not from the page). */
+export const SWEEP_PNG = { width: 960, height: 540 } as const;
+
+/** The smallest 1, 2 or 5 × 10^k at or above x (an axis end); 1 for x ≤ 0. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x * (1 - 1e-12)) return m * p;
+  return 10 * p;
 }
