@@ -13,6 +13,7 @@ import {
   emptyClipLog,
   fileTimestamp,
   frameBlocker,
+  parseCsv,
   framePngLayout,
   niceCeil,
   sweepBlocker,
@@ -26,37 +27,6 @@ import { readyEvent, resultFor, shippedMetadata } from './testing';
 import type { ClipLog } from './types';
 
 const meta = shippedMetadata();
-
-/** Minimal RFC 4180 reader (quoted fields, doubled quotes, CRLF inside quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  expect(field).toBe('');
-  expect(row).toEqual([]);
-  return rows;
-}
 
 function storeWithClips(n: number) {
   const store = createAppStore();
@@ -80,6 +50,12 @@ describe('CSV fields (RFC 4180)', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField('cr\rhere')).toBe('"cr\rhere"');
+  });
+
+  it('reads back only complete records', () => {
+    expect(() => parseCsv('a,b')).toThrow(/mid-record/);
+    expect(() => parseCsv('"a\r\n')).toThrow(/mid-record/);
+    expect(parseCsv('')).toEqual([]);
   });
 
   it('ends every record with CRLF and round-trips awkward values', () => {

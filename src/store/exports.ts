@@ -74,6 +74,36 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
   return [header, ...rows].map((r) => r.map(csvField).join(',') + '\r\n').join('');
 }
 
+/**
+ * The records of an RFC 4180 text (quoted fields, doubled quotes, line breaks inside quotes):
+ * the inverse of toCsv, for reading a download back. Throws on an unterminated record.
+ */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') field += text[i++];
+      else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      records.push([...record, field]);
+      record = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (quoted || field !== '' || record.length > 0) throw new Error('CSV text ends mid-record');
+  return records;
+}
+
 /** Expert columns of a log: as many as the widest model in it. */
 function expertCount(entries: readonly ClipLogEntry[]): number {
   return entries.reduce((n, e) => Math.max(n, e.tokens.length), 0);
