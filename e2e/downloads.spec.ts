@@ -21,6 +21,7 @@ import {
   FRAME_LEGEND_PAD,
   framePngLayout,
   parseCsv,
+  SWEEP_CSV_HEADER,
   SWEEP_PNG,
 } from '../src/store/exports';
 import { expertColour } from '../src/store/selectors';
@@ -184,15 +185,7 @@ test(
     const sweep = parseCsv(
       (await save(page, () => sweepCsvButton.click(), 'sweep', 'csv')).toString('utf8'),
     );
-    expect(sweep[0]).toEqual([
-      'model',
-      'e_c',
-      'gmacs',
-      'median_model_ms',
-      'top1_class',
-      'top1_prob',
-      'agrees_with_full',
-    ]);
+    expect(sweep[0]).toEqual(SWEEP_CSV_HEADER);
     const levels = sweep.slice(1);
     expect(levels.map((r) => Number(r[1]))).toEqual(meta.budget.levels);
     const gmacs = levels.map((r) => Number(r[2]));

@@ -174,10 +174,21 @@ export function clipLogJson(log: ClipLog, exportedAt: Date, limit = CLIP_LOG_LIM
   );
 }
 
+/** Column names of the sweep's CSV. */
+export const SWEEP_CSV_HEADER: readonly string[] = [
+  'model',
+  'e_c',
+  'gmacs',
+  'median_model_ms',
+  'top1_class',
+  'top1_prob',
+  'agrees_with_full',
+];
+
 /** The "Explore budgets" table as CSV (rows as sweepRows gives them, by GMACs). */
 export function sweepCsv(rows: readonly SweepRow[], model: string): string {
   return toCsv(
-    ['model', 'e_c', 'gmacs', 'median_model_ms', 'top1_class', 'top1_prob', 'agrees_with_full'],
+    SWEEP_CSV_HEADER,
     rows.map((r) => [model, r.ec, r.gmacs, r.medianRunMs, r.top1, r.confidence, r.agrees]),
   );
 }
