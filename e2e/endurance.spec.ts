@@ -6,7 +6,8 @@
  *
  * The 500 are counted once the app is in its steady state: its bounded buffers (the last
  * HISTORY_LENGTH clips behind the charts and latency percentiles) fill during the first 120 clips,
- * which is growth by design, not a leak. One sample per classified clip, read like this:
+ * which is growth by design, not a leak; so is the session's clip log (the downloads), a few
+ * hundred bytes per clip up to 10,000 clips. One sample per classified clip, read like this:
  *  - page JS heap: `gc(); performance.memory.usedJSHeapSize` in one evaluation (a browser launched
  *    with --js-flags=--expose-gc --enable-precise-memory-info). Garbage collection and the read
  *    must be one task: via CDP (HeapProfiler.collectGarbage, then Runtime.getHeapUsage) a render

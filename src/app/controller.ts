@@ -36,6 +36,7 @@ import type { AppStore } from '../store';
 import { chosenModel } from '../store/selectors';
 import type { ModelChoice } from '../store/types';
 import type { BackendPreference, Ready } from '../workers/protocol';
+import { downloadFile, type DownloadKind } from './downloads';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
 import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
@@ -305,6 +306,21 @@ export class AppController {
     this.client?.clearCache();
   }
 
+  /** Saves the clip log, the current frame with its routing, or the sweep (made in the page). */
+  download(kind: DownloadKind): void {
+    const s = this.store.getState();
+    const mirrored =
+      s.source.kind === 'camera' && (chosenModel(s.models)?.camera_mirrored ?? false);
+    downloadFile(kind, s, this.video.element, mirrored).catch((err: unknown) =>
+      this.store.getState().errorRaised({
+        scope: 'app',
+        title: 'Download failed',
+        message: `The file could not be made: ${err instanceof Error ? err.message : String(err)}.`,
+        severity: 'warning',
+      }),
+    );
+  }
+
   /** Sent with the next frame that completes a clip (see requestRun), like a run. */
   exploreBudgets(): void {
     this.sweepWanted = true;
@@ -337,7 +353,7 @@ export class AppController {
         return this.modelReady(ev);
       case 'result':
         // A run that was in flight when the source changed describes the old video.
-        if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now());
+        if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now(), Date.now());
         this.client?.requestStats();
         return;
       case 'busy':

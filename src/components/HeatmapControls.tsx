@@ -1,6 +1,8 @@
 import { useId, useMemo } from 'react';
 import { useAppState } from '../app/context';
+import { frameBlocker } from '../store/exports';
 import { expertColour, heatmapView } from '../store/selectors';
+import { DownloadButtons } from './DownloadButtons';
 
 /** Show/hide, opacity, which time step, and the legend (expert width + tokens in that step). */
 export function HeatmapControls() {
@@ -10,6 +12,7 @@ export function HeatmapControls() {
   const toggled = useAppState((s) => s.heatmapToggled);
   const opacityChanged = useAppState((s) => s.heatmapOpacityChanged);
   const stepChosen = useAppState((s) => s.heatmapStepChosen);
+  const playing = useAppState((s) => s.source.status === 'playing');
   const id = useId();
   const view = useMemo(
     () => (meta === null ? null : heatmapView(meta, latest, heatmap.step)),
@@ -74,6 +77,17 @@ export function HeatmapControls() {
           </li>
         ))}
       </ul>
+      <DownloadButtons
+        label="Save the frame with its routing"
+        blocker={frameBlocker(view !== null, playing)}
+        choices={[
+          {
+            kind: 'frame-png',
+            label: 'PNG',
+            description: 'Download the frame with its heatmap and legend as PNG',
+          },
+        ]}
+      />
     </section>
   );
 }

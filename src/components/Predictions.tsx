@@ -1,6 +1,8 @@
 import { useId, useMemo } from 'react';
 import { useAppState } from '../app/context';
+import { CLIP_LOG_LIMIT, clipLogBlocker, truncationNote } from '../store/exports';
 import { prettyLabel, topPredictions } from '../store/selectors';
+import { DownloadButtons } from './DownloadButtons';
 
 /** Top-5 classes, probabilities averaged over the last few clips; the top-1 large. */
 export function Predictions() {
@@ -35,6 +37,31 @@ export function Predictions() {
           </ol>
         </>
       )}
+      <ClipLogDownloads />
     </section>
+  );
+}
+
+/** The session's per-clip log: how many clips it holds, and CSV / JSON downloads. */
+function ClipLogDownloads() {
+  const log = useAppState((s) => s.results.log);
+  const note = truncationNote(log);
+  return (
+    <div className="clip-log">
+      <p className="muted">
+        Clip log: <strong data-testid="clip-log-count">{log.entries.length}</strong>{' '}
+        {log.entries.length === 1 ? 'clip' : 'clips'} this session (the last{' '}
+        {CLIP_LOG_LIMIT.toLocaleString('en-US')} are kept).
+        {note !== null && <span data-testid="clip-log-truncated"> {note}</span>}
+      </p>
+      <DownloadButtons
+        label="Download the clip log"
+        blocker={clipLogBlocker(log)}
+        choices={[
+          { kind: 'clips-csv', label: 'CSV', description: 'Download the clip log as CSV' },
+          { kind: 'clips-json', label: 'JSON', description: 'Download the clip log as JSON' },
+        ]}
+      />
+    </div>
   );
 }

@@ -25,12 +25,12 @@ export const createModelSlice: SliceCreator<ModelsSlice> = (set, get) => ({
       return;
     }
     // Another model: what the last one showed would mislead (its classes, its latency, its
-    // sweep), so it goes; the source and the budget the user set stay.
+    // sweep), so it goes; the source, the budget the user set and the session's clip log stay.
     s.resultsCleared();
     set((now) => ({
       models: { ...now.models, choice },
       engine: { ...now.engine, phase: 'loading', load: null, warmup: null, warmupMs: null },
-      results: { ...initialResults, runs: now.results.runs },
+      results: { ...initialResults, runs: now.results.runs, log: now.results.log },
       budget: {
         ...now.budget,
         auto: { ...now.budget.auto, controller: initialAutoBudgetState },

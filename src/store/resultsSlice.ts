@@ -1,6 +1,7 @@
 import { TemporalSmoother } from '../model/postprocess';
 import { autoBudgetStep } from './autoBudget';
 import { countsFor, sliderGrid } from './budgetMath';
+import { appendToLog, clipLogEntry, emptyClipLog } from './exports';
 import type { HistoryPoint, ResultsSlice, ResultsState, SliceCreator } from './types';
 
 /** Runs kept for the time-series charts and the latency percentiles. */
@@ -14,6 +15,7 @@ export const initialResults: ResultsState = {
   history: [],
   runs: 0,
   sweep: { status: 'idle', requestId: null, points: [] },
+  log: emptyClipLog,
 };
 
 export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get) => {
@@ -21,7 +23,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get) => {
   return {
     results: initialResults,
 
-    clipScored: (result, now) => {
+    clipScored: (result, now, wallTime = Date.now()) => {
       const s = get();
       const smoothed = Array.from(smoother.push(result.probs));
       const point: HistoryPoint = {
@@ -34,9 +36,17 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (set, get) => {
         probs: smoothed,
       };
       const history = [...s.results.history.slice(-(HISTORY_LENGTH - 1)), point];
-      const results = { ...s.results, latest: result, smoothed, history, runs: point.run };
-
       const meta = s.engine.metadata;
+      const entry = clipLogEntry(result, {
+        clip: point.run,
+        time: wallTime,
+        model: meta?.name ?? s.models.choice?.id ?? '',
+        backend: s.engine.backend?.backend ?? null,
+        labels: meta?.labels ?? [],
+      });
+      const log = appendToLog(s.results.log, entry);
+      const results = { ...s.results, latest: result, smoothed, history, runs: point.run, log };
+
       const { budget } = s;
       // A dense model's cost does not depend on e_c: nothing to steer.
       if (!budget.auto.enabled || meta === null || meta.variant === 'dense') {

@@ -160,6 +160,33 @@ export interface SweepState {
   readonly points: readonly SweepPoint[];
 }
 
+/** One classified clip, as the downloads give it (src/store/exports.ts). */
+export interface ClipLogEntry {
+  /** 1-based number of the clip in this session (the runtime panel's "Clips classified"). */
+  readonly clip: number;
+  /** Wall-clock time the result arrived, ms since the epoch. */
+  readonly time: number;
+  /** Model id (the metadata's name). */
+  readonly model: string;
+  readonly backend: Backend | null;
+  readonly ec: number;
+  /** Tokens per expert per time step the run used, smallest expert first. */
+  readonly tokens: readonly number[];
+  readonly gmacs: number;
+  /** session.run only. */
+  readonly modelMs: number;
+  /** Newest frame captured → result posted. */
+  readonly endToEndMs: number;
+  /** The clip's own (unsmoothed) top classes, most likely first. */
+  readonly top: readonly { readonly label: string; readonly prob: number }[];
+}
+
+export interface ClipLog {
+  readonly entries: readonly ClipLogEntry[];
+  /** Entries dropped from the front to keep CLIP_LOG_LIMIT. */
+  readonly dropped: number;
+}
+
 export interface ResultsState {
   readonly latest: RunResult | null;
   /** Class probabilities averaged over the last few clips (TemporalSmoother). */
@@ -167,11 +194,14 @@ export interface ResultsState {
   readonly history: readonly HistoryPoint[];
   readonly runs: number;
   readonly sweep: SweepState;
+  /** Every classified clip of the session (the last CLIP_LOG_LIMIT); kept across models. */
+  readonly log: ClipLog;
 }
 
 export interface ResultsSlice {
   readonly results: ResultsState;
-  clipScored: (result: RunResult, now: number) => void;
+  /** `now`: performance.now(); `wallTime`: Date.now() (the clip log's time), defaulting to it. */
+  clipScored: (result: RunResult, now: number, wallTime?: number) => void;
   /** The source changed: its clips say nothing about the next one. */
   resultsCleared: () => void;
   /** "Explore budgets" pressed (requestId null) or the sweep sent to the worker. */

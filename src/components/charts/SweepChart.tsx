@@ -11,7 +11,9 @@ import {
 } from 'recharts';
 import type { DotItemDotProps } from 'recharts';
 import { useAppState, useController } from '../../app/context';
+import { sweepBlocker } from '../../store/exports';
 import { prettyLabel, sweepRows, type SweepRow } from '../../store/selectors';
+import { DownloadButtons } from '../DownloadButtons';
 import { ChartPanel } from './ChartPanel';
 
 interface DotProps {
@@ -39,14 +41,26 @@ export function SweepChart() {
   const ready = useAppState((s) => s.engine.phase === 'ready' && s.results.runs > 0);
   const rows = useMemo(() => sweepRows(sweep.points, labels ?? []), [sweep.points, labels]);
   const button = (
-    <button
-      type="button"
-      onClick={() => controller.exploreBudgets()}
-      disabled={!ready || dense || sweep.status === 'running'}
-      data-testid="explore-budgets"
-    >
-      {sweep.status === 'running' ? 'Exploring…' : 'Explore budgets'}
-    </button>
+    <div className="sweep-actions">
+      <button
+        type="button"
+        onClick={() => controller.exploreBudgets()}
+        disabled={!ready || dense || sweep.status === 'running'}
+        data-testid="explore-budgets"
+      >
+        {sweep.status === 'running' ? 'Exploring…' : 'Explore budgets'}
+      </button>
+      {!dense && (
+        <DownloadButtons
+          label="Download the sweep"
+          blocker={sweepBlocker(sweep.status, rows.length)}
+          choices={[
+            { kind: 'sweep-csv', label: 'CSV', description: 'Download the sweep as CSV' },
+            { kind: 'sweep-png', label: 'PNG', description: 'Download the sweep chart as PNG' },
+          ]}
+        />
+      )}
+    </div>
   );
   return (
     <ChartPanel
