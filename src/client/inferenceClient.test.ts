@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import type { ClientEvent, WorkerLike } from './inferenceClient';
 import { createInferenceClient } from './inferenceClient';
@@ -188,5 +188,77 @@ describe('createInferenceClient', () => {
     client.requestStats();
     expect(workers).toHaveLength(1);
     expect(workers[0]!.types()).toEqual(['init']);
+  });
+
+  it('release: the worker releases its sessions, then is terminated; init starts a fresh one', () => {
+    const { client, workers, events, last } = setup();
+    client.init(INIT);
+    client.run([0, 0, 0, 64], 1);
+    client.release();
+    expect(client.inFlight).toBe(false);
+    expect(workers[0]!.types()).toEqual(['init', 'run', 'dispose']);
+    expect(workers[0]!.terminated).toBe(false);
+    const final = {
+      type: 'stats',
+      sessionsCreated: 1,
+      sessionsByModel: { m: 1 },
+      loadedModels: [],
+      modelDownloads: 1,
+      runs: 1,
+      framesReceived: 8,
+      framesDropped: 0,
+      wasmMemoryBytes: null,
+    } as const;
+    workers[0]!.emit(final);
+    workers[0]!.emit({ type: 'disposed', released: 1 });
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([final, { type: 'released' }]);
+    client.init(INIT);
+    expect(workers).toHaveLength(2);
+    expect(last().types()).toEqual(['init']);
+  });
+
+  it('release terminates a worker that never answers after the timeout', () => {
+    vi.useFakeTimers();
+    try {
+      const workers: FakeWorker[] = [];
+      const events: ClientEvent[] = [];
+      const client = createInferenceClient((e) => events.push(e), {
+        createWorker: () => {
+          const w = new FakeWorker();
+          workers.push(w);
+          return w;
+        },
+        releaseTimeoutMs: 100,
+      });
+      client.init(INIT);
+      client.release();
+      vi.advanceTimersByTime(100);
+      expect(workers[0]!.terminated).toBe(true);
+      expect(events).toEqual([{ type: 'released' }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('threads-unavailable: a fresh worker on one thread, once, and every later init too', () => {
+    const { client, workers, events, last } = setup();
+    client.init(INIT);
+    const failed: FromWorker = {
+      type: 'error',
+      code: 'threads-unavailable',
+      message: 'Multi-threaded WASM (2 threads) could not start: it hung. Running on 1 thread.',
+      fatal: true,
+    };
+    workers[0]!.emit(failed);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([{ type: 'threadsFallback', reason: failed.message }]);
+    expect(last().posted[0]!.message).toEqual({ type: 'init', ...INIT, maxThreads: 1 });
+    // Should it come again, it is an error like any other (no loop).
+    last().emit(failed);
+    expect(events.at(-1)).toEqual(failed);
+    expect(workers).toHaveLength(2);
+    client.init({ ...INIT, backend: 'wasm' });
+    expect(last().posted[0]!.message).toMatchObject({ backend: 'wasm', maxThreads: 1 });
   });
 });

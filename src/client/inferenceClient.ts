@@ -2,7 +2,9 @@
  * The UI's only door to the inference worker: it owns the Worker, posts ToWorker messages and
  * turns FromWorker messages into events. Keeps at most one run/sweep in flight (the next frame's
  * run is requested only when the last result is back, so stale requests never queue), and
- * restarts the worker on WASM when it crashes or loses its WebGPU device.
+ * restarts the worker on WASM when it crashes or loses its WebGPU device, and on one WASM thread
+ * when multi-threaded WASM could not start (`threads-unavailable`). `release` frees the sessions
+ * and the worker; the next init starts a fresh one.
  */
 import type {
   Backend,
@@ -13,7 +15,13 @@ import type {
   UseModelRequest,
 } from '../workers/protocol';
 
-export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
+export type ClientEvent =
+  | FromWorker
+  | { type: 'restarted'; reason: string; backend: Backend }
+  /** The worker could not run WASM threads; a fresh one now runs on one thread, and why. */
+  | { type: 'threadsFallback'; reason: string }
+  /** release() finished: the sessions were released and the worker terminated. */
+  | { type: 'released' };
 export type InitOptions = Omit<InitRequest, 'type'>;
 export type UseModelOptions = Omit<UseModelRequest, 'type'>;
 
@@ -29,6 +37,8 @@ export interface InferenceClientOptions {
   createWorker?: () => WorkerLike;
   /** Restarts before giving up (a worker that crashes on every start would loop). Default 3. */
   maxRestarts?: number;
+  /** How long release() waits for the worker's `disposed` before terminating it anyway. */
+  releaseTimeoutMs?: number;
 }
 
 export interface InferenceClient {
@@ -50,6 +60,11 @@ export interface InferenceClient {
   resetClip(): void;
   clearCache(): void;
   requestStats(): void;
+  /**
+   * Frees the engine: the worker releases its sessions, then is terminated (`released` event).
+   * The next init starts a fresh worker (the model comes from Cache Storage).
+   */
+  release(): void;
   dispose(): void;
   readonly inFlight: boolean;
 }
@@ -75,6 +90,9 @@ export function createInferenceClient(
   let nextRequestId = 1;
   let restarts = 0;
   let stopped = false;
+  /** Set once a worker could not run WASM threads: every later init asks for one thread. */
+  let singleThread = false;
+  const releaseTimeoutMs = options.releaseTimeoutMs ?? 5000;
 
   function start(): WorkerLike {
     const w = spawn();
@@ -104,6 +122,9 @@ export function createInferenceClient(
 
   function receive(message: FromWorker): void {
     if ('requestId' in message && message.requestId === inFlight) inFlight = null;
+    if (message.type === 'error' && message.code === 'threads-unavailable' && !singleThread) {
+      return fallBackToOneThread(message.message);
+    }
     onEvent(message);
     if (message.type === 'error' && message.code === 'webgpu-lost') {
       restart(`${message.message} Restarted on WASM.`);
@@ -123,8 +144,38 @@ export function createInferenceClient(
     onEvent({ type: 'restarted', reason, backend: 'wasm' });
     if (lastInit !== null) {
       lastInit = { ...lastInit, backend: 'wasm' };
-      send({ type: 'init', ...lastInit });
+      send({ type: 'init', ...withThreads(lastInit) });
     }
+  }
+
+  /** A fresh worker on one thread (ORT reads numThreads once per worker), loading the same model. */
+  function fallBackToOneThread(reason: string): void {
+    stopWorker();
+    singleThread = true;
+    onEvent({ type: 'threadsFallback', reason });
+    if (lastInit !== null) send({ type: 'init', ...withThreads(lastInit) });
+  }
+
+  const withThreads = (o: InitOptions): InitOptions => (singleThread ? { ...o, maxThreads: 1 } : o);
+
+  /** Asks `w` to release its sessions; terminates it on `disposed` or after a timeout. */
+  function releaseWorker(w: WorkerLike): void {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      w.terminate();
+      onEvent({ type: 'released' });
+    };
+    const timer = setTimeout(finish, releaseTimeoutMs);
+    w.onerror = finish;
+    w.onmessage = (event) => {
+      // Its final stats (nothing loaded), unless a fresh worker already reports its own.
+      if (event.data.type === 'stats' && worker === null) onEvent(event.data);
+      if (event.data.type === 'disposed') finish();
+    };
+    w.postMessage({ type: 'dispose' }, []);
   }
 
   function request(message: (requestId: number) => ToWorker): number | null {
@@ -139,7 +190,7 @@ export function createInferenceClient(
     init(initOptions) {
       if (lastInit !== null) stopWorker();
       lastInit = initOptions;
-      send({ type: 'init', ...initOptions });
+      send({ type: 'init', ...withThreads(initOptions) });
     },
     useModel(options) {
       if (lastInit !== null) lastInit = { ...lastInit, ...options };
@@ -156,6 +207,13 @@ export function createInferenceClient(
     resetClip: () => send({ type: 'resetClip' }),
     clearCache: () => send({ type: 'clearCache' }),
     requestStats: () => send({ type: 'stats' }),
+    release() {
+      const w = worker;
+      worker = null; // the next message starts a fresh worker
+      inFlight = null;
+      if (w === null) onEvent({ type: 'released' });
+      else releaseWorker(w);
+    },
     dispose() {
       stopWorker();
       stopped = true;

@@ -46,6 +46,13 @@ export class SessionCache<V> {
     this.entries.set(key, value);
   }
 
+  /** Empties the cache without calling release; returns what it held, least recently used first. */
+  clear(): V[] {
+    const values = this.values();
+    this.entries.clear();
+    return values;
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }

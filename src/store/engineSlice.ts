@@ -15,6 +15,7 @@ export const initialEngine: EngineState = {
   stats: null,
   restartReason: null,
   cacheRemoved: null,
+  threadsFallback: null,
 };
 
 /** Page heading per engine error; null for transient codes the user need not see. */
@@ -29,6 +30,7 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'no-clip': null,
   'run-failed': 'Inference failed',
   cache: 'Model cache problem',
+  'threads-unavailable': 'WASM threads unavailable',
   internal: 'Engine error',
 };
 
@@ -136,6 +138,14 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
     }
     if (fatal) set((s) => ({ engine: { ...s.engine, phase: 'error' } }));
   },
+
+  engineReleased: () =>
+    set((s) => ({
+      engine: { ...s.engine, phase: 'released', load: null, warmup: null, initMs: null },
+    })),
+
+  threadsFellBack: (reason) =>
+    set((s) => ({ engine: { ...s.engine, threadsFallback: reason, phase: 'loading' } })),
 
   cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
 

@@ -26,6 +26,8 @@ async function handle(engine: InferenceEngine, msg: ToWorker): Promise<void> {
       return engine.clearCache();
     case 'stats':
       return engine.stats();
+    case 'dispose':
+      return engine.dispose();
   }
 }
 

@@ -32,6 +32,11 @@ export interface InitRequest {
    * placement printed at session creation); default false.
    */
   readonly verboseLogs?: boolean;
+  /**
+   * At most this many WASM threads (default: as many as the page allows). The client sends 1 after
+   * a worker could not start multi-threaded WASM (`threads-unavailable`).
+   */
+  readonly maxThreads?: number;
 }
 
 /**
@@ -99,6 +104,14 @@ export interface StatsRequest {
   readonly type: 'stats';
 }
 
+/**
+ * Release every session (after the run in flight, if any) and stop: answered with final `stats`
+ * and then `disposed`, after which the client terminates the worker.
+ */
+export interface DisposeRequest {
+  readonly type: 'dispose';
+}
+
 export type ToWorker =
   | InitRequest
   | UseModelRequest
@@ -107,7 +120,8 @@ export type ToWorker =
   | SweepRequest
   | ResetClipRequest
   | ClearCacheRequest
-  | StatsRequest;
+  | StatsRequest
+  | DisposeRequest;
 
 // ---------------------------------------------------------------------------------------------
 // worker → UI
@@ -233,6 +247,8 @@ export type ErrorCode =
   | 'no-clip'
   | 'run-failed'
   | 'cache'
+  /** Multi-threaded WASM failed or timed out building the first session: retry on one thread. */
+  | 'threads-unavailable'
   | 'internal';
 
 export interface EngineError {
@@ -251,6 +267,13 @@ export interface CacheCleared {
   readonly removed: number;
 }
 
+/** Every session was released; the worker can be terminated. */
+export interface Disposed {
+  readonly type: 'disposed';
+  /** Sessions released. */
+  readonly released: number;
+}
+
 export type FromWorker =
   | LoadProgress
   | BackendChosen
@@ -261,4 +284,5 @@ export type FromWorker =
   | SweepResult
   | EngineStats
   | EngineError
-  | CacheCleared;
+  | CacheCleared
+  | Disposed;
