@@ -12,7 +12,7 @@
  *     minimum, e_c moves down from 1 and the measured latency gets closer to the target. WASM only
  *     (on the software WebGPU adapter every run takes seconds).
  */
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 import { median } from '../src/model/latencyStats';
 import { gmacsForCounts } from '../src/model/macs';
 import { DEFAULT_DEAD_BAND } from '../src/store/autoBudget';
@@ -250,5 +250,122 @@ test(
       Math.max(Math.abs(atMax - target), Math.abs(atMaxAfter - target)),
     );
     await expect(page.getByTestId('backend')).toHaveText(backend);
+  },
+);
+
+declare global {
+  interface Window {
+    __longTasks?: number[];
+  }
+}
+
+/** The page's main-thread task time (wall) and CPU time so far, in ms (CDP Performance). */
+async function mainThreadMs(cdp: CDPSession): Promise<{ task: number; cpu: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const ms = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? Number.NaN);
+  return { task: ms('TaskDuration'), cpu: ms('ThreadTime') };
+}
+
+/** Slider steps: +1 one grid step up (stepUp), -1 one down. */
+type Steps = readonly (1 | -1)[];
+
+/**
+ * A drag of the slider, one grid step and one input event every `everyMs` (a pointer drag at
+ * 60 Hz), dispatched in the page so no test-runner work lands on its main thread meanwhile.
+ * stepUp/stepDown move the value the way the browser does (React sees the change).
+ */
+async function dragSlider(page: Page, steps: Steps, everyMs: number): Promise<void> {
+  await page.getByTestId('budget-slider').evaluate(
+    async (input: HTMLInputElement, { steps, everyMs }) => {
+      for (const step of steps) {
+        if (step > 0) input.stepUp();
+        else input.stepDown();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+      }
+    },
+    { steps, everyMs },
+  );
+}
+
+/**
+ * Main-thread cost of one slider drag: task time and CPU time above the same time left alone
+ * (CPU time is what the slider costs; task time also counts waiting for a core on a busy
+ * machine), and the long tasks meanwhile.
+ */
+async function measureDrag(page: Page, cdp: CDPSession, steps: Steps) {
+  await page.evaluate(() => {
+    const durations: number[] = [];
+    window.__longTasks = durations;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) durations.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+  const startedAt = Date.now();
+  const before = await mainThreadMs(cdp);
+  await dragSlider(page, steps, 16);
+  await page.waitForTimeout(300); // deferred work (the chart marker, the link) lands
+  const ms = Date.now() - startedAt;
+  const after = await mainThreadMs(cdp);
+  const longTasks = await page.evaluate(() => window.__longTasks ?? []);
+  await page.waitForTimeout(ms);
+  const alone = await mainThreadMs(cdp);
+  const extra = (key: 'task' | 'cpu') =>
+    (after[key] - before[key] - (alone[key] - after[key])) / steps.length;
+  return { ms, taskPerEvent: extra('task'), cpuPerEvent: extra('cpu'), longTasks };
+}
+
+const describeDrag = (d: Awaited<ReturnType<typeof measureDrag>>, events: number) =>
+  `${events} input events in ${d.ms} ms; per event ~${d.cpuPerEvent.toFixed(1)} ms main-thread ` +
+  `CPU, ~${d.taskPerEvent.toFixed(1)} ms task time; long tasks ${d.longTasks.length}, max ` +
+  `${Math.max(0, ...d.longTasks).toFixed(0)} ms [${d.longTasks.map((t) => t.toFixed(0)).join(', ')}]`;
+
+test(
+  'dragging the budget slider: 20 steps cost little main-thread time (long tasks measured)',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    test.setTimeout(readyTimeout(backend) + 60_000);
+    await openApp(page, appPath, backend);
+    // The steady state a user drags in: a sample classified ~10 times a second, charts drawn.
+    await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+    await expect(page.getByTestId('pareto-chart')).toBeVisible();
+    const slider = page.getByTestId('budget-slider');
+    await slider.fill(String(meta.budget.min_ec));
+    await waitForMoreRuns(page, 5, 5 * clipTimeout(backend));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    // 17 steps up and 3 back: 20 slider values, the video playing, then paused.
+    const steps: Steps = [...Array<1>(17).fill(1), -1, -1, -1];
+    const playing = await measureDrag(page, cdp, steps);
+    await expect(page.getByTestId('ec-value')).toHaveText(ecText(0.85));
+    await expect.poll(() => page.url()).toContain('ec=0.85'); // the link follows the drag
+
+    // The slider's own cost: no results streaming meanwhile.
+    await page.getByTestId('video').evaluate((video: HTMLVideoElement) => video.pause());
+    await slider.fill(String(meta.budget.min_ec));
+    await page.waitForTimeout(1000);
+    const paused = await measureDrag(page, cdp, steps);
+    await expect(page.getByTestId('ec-value')).toHaveText(ecText(0.85));
+    console.log(`[slider drag, video playing] ${describeDrag(playing, steps.length)}`);
+    console.log(`[slider drag, video paused] ${describeDrag(paused, steps.length)}`);
+  },
+);
+
+test(
+  'link parameters: a tiny e_c is clamped with a message naming it, unknown ones are listed',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    await openApp(page, `${appPath}&ec=1e-400&colour=red`, backend);
+    const { min_ec, max_ec } = meta.budget;
+    await expect(page.getByTestId('ec-value')).toHaveText(ecText(min_ec));
+    const error = page.getByTestId('error');
+    await expect(error).toContainText(
+      `ec=1e-400 is outside the range this model supports [${min_ec}, ${max_ec}]; using ${min_ec}.`,
+    );
+    await expect(error).not.toContainText('e_c = 0');
+    await expect(error).toContainText('Unknown link parameter ignored: colour=red.');
+    await expect(page.getByTestId('status')).toHaveText('Ready');
+    await screenshot(page, 'link-parameters-wasm');
   },
 );

@@ -141,7 +141,12 @@ test(
     await expect(page.getByTestId('release-status')).toBeEmpty();
     await waitForMoreRuns(page, 3, 3 * clipTimeout(backend));
     await expect(page.getByTestId('download-progress')).toContainText('(from cache)');
-    await expect(page.getByTestId('sessions-created')).toHaveText('1');
+    // The page counts every engine's sessions: one before Release, one after.
+    await expect(page.getByTestId('sessions-created')).toHaveText('2');
+    await expect(page.getByTestId('sessions-by-model')).toHaveAttribute(
+      'data-sessions',
+      '{"mone-vivit-s":2}',
+    );
     await expect(page.getByTestId('model-downloads')).toHaveText('0');
 
     // On demand: playing a sample after Release loads the engine again.
@@ -152,6 +157,7 @@ test(
       timeout: readyTimeout(backend),
     });
     await waitForMoreRuns(page, 3, 3 * clipTimeout(backend));
+    await expect(page.getByTestId('sessions-created')).toHaveText('3');
     await expect(page.getByTestId('model-downloads')).toHaveText('0');
     expect(requests.filter(isModelUrl), 'the model was downloaded once').toHaveLength(1);
     await expect(page.getByTestId('error')).toBeEmpty();
@@ -174,9 +180,10 @@ test(
     try {
       const context = await browser.newContext({ baseURL, permissions: ['camera'] });
       await context.addInitScript(() => {
-        const enumerate = MediaDevices.prototype.enumerateDevices;
-        MediaDevices.prototype.enumerateDevices = async function () {
-          const devices = await enumerate.call(this);
+        const media = navigator.mediaDevices;
+        const enumerate = media.enumerateDevices.bind(media);
+        media.enumerateDevices = async () => {
+          const devices = await enumerate();
           let n = 0;
           return devices.map((d) => {
             if (d.kind !== 'videoinput') return d;

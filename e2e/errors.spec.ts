@@ -5,17 +5,21 @@
  *  - camera denied (the project's browser has a fake camera but the context no permission);
  *  - a corrupt video file (an .mp4 cut in half: its index is gone);
  *  - the model answered with HTTP 404;
- *  - a model whose bytes do not match the metadata's sha256.
+ *  - a model whose bytes do not match the metadata's sha256;
+ *  - an audio-only file (no video track), which must not take the page down;
+ *  - a model download that never answers (stall timeout, shortened with `?stall=2`).
  * The model failures are fatal for the engine: the page offers Retry, which loads again once the
  * network behaves.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './fixtures';
 import {
   clipTimeout,
   MODEL_FILE,
   logPageProblems,
+  makeAudioOnlyFile,
   openApp,
   publicPath,
   readyTimeout,
@@ -96,15 +100,43 @@ test(
   },
 );
 
+test(
+  'an audio-only file (Opus WebM, AAC MP4): a clear message, then a sample still plays',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    await openApp(page, appPath, backend);
+    await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+    const error = page.getByTestId('error');
+    for (const container of ['webm', 'mp4'] as const) {
+      const file = makeAudioOnlyFile(container);
+      const name = basename(file);
+      await page.getByTestId('video-upload').setInputFiles(file);
+      await expect(error).toContainText('Cannot play this video file', { timeout: 15_000 });
+      await expect(error).toContainText(`"${name}" has no video track`);
+      await expect(page.getByTestId('source-label')).toHaveText(`Now: file “${name}” (failed)`);
+      await expect(page.getByText('stopped working')).toHaveCount(0); // no error boundary
+      await expect(page.getByTestId('top1')).toBeHidden();
+      await expect(page.getByTestId('status')).toHaveText('Ready');
+      await expectAppStillThere(page);
+    }
+    await screenshot(page, 'error-audio-only-wasm');
+
+    await sampleStillPlays(page);
+    await expect(error).toBeEmpty();
+    await expect(page.getByTestId('backend')).toHaveText(backend);
+  },
+);
+
 /**
- * Opens the app with the model request answered by `answer` (once), expects the model error,
- * then lets the model through, presses Retry and expects Ready and a classified sample.
+ * Opens the app (at `path`, default the project's app path) with the model request answered by
+ * `answer` (once), expects the model error, then lets the model through, presses Retry and
+ * expects Ready and a classified sample.
  */
 async function modelFailureThenRetry(
   page: Page,
   appPath: string,
   answer: (route: Route) => Promise<void>,
-  expected: { title: string; detail: RegExp; shot: string },
+  expected: { title: string; detail: RegExp; shot: string; path?: string },
 ): Promise<void> {
   logPageProblems(page);
   let answered = 0;
@@ -112,7 +144,7 @@ async function modelFailureThenRetry(
     answered++;
     await answer(route);
   });
-  await page.goto(appPath);
+  await page.goto(expected.path ?? appPath);
   await skipWithoutAdapter(page, 'wasm');
 
   const error = page.getByTestId('error');
@@ -174,6 +206,24 @@ test(
           },
         }),
       { title: 'Model file is corrupt', detail: /sha256/, shot: 'error-model-hash-wasm' },
+    );
+  },
+);
+
+test(
+  'a model download that never answers: a stall message after the timeout, Retry, then a sample plays',
+  { tag: '@wasm-only' },
+  async ({ page, appPath }) => {
+    await modelFailureThenRetry(
+      page,
+      appPath,
+      () => new Promise<void>(() => {}), // never fulfilled, aborted or continued
+      {
+        title: 'Model download stalled',
+        detail: /no data for 2 s/,
+        shot: 'error-model-stalled-wasm',
+        path: `${appPath}&stall=2`, // the stall timeout, shortened from its default
+      },
     );
   },
 );

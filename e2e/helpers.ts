@@ -179,7 +179,7 @@ export function logRequests(context: BrowserContext): string[] {
 export const isModelUrl = (url: string) => new URL(url).pathname.endsWith(`/${MODEL_FILE}`);
 
 // ---------------------------------------------------------------------------------------------
-// media fixtures (made at test time; never committed)
+// media fixtures (made at test time with ffmpeg; never committed)
 // ---------------------------------------------------------------------------------------------
 const FIXTURES = fileURLToPath(new URL('../test-results/e2e-fixtures/', import.meta.url));
 
@@ -189,19 +189,38 @@ const FIXTURES = fileURLToPath(new URL('../test-results/e2e-fixtures/', import.m
  * Returns the absolute path.
  */
 export function makeCameraY4m(files: readonly string[]): string {
-  mkdirSync(FIXTURES, { recursive: true });
-  const out = `${FIXTURES}camera.y4m`;
   const inputs = files.flatMap((f) => ['-i', publicPath(`samples/${f}`)]);
   const streams = files.map((_, i) => `[${i}:v]`).join('');
-  execFileSync('ffmpeg', [
-    ...['-v', 'error', '-y'],
+  return makeMedia('camera.y4m', [
     ...inputs,
     '-filter_complex',
     `${streams}concat=n=${files.length}:v=1:a=0,scale=240:240,pad=320:240:40:0,format=yuv420p[v]`,
-    ...['-map', '[v]', out],
+    ...['-map', '[v]'],
   ]);
+}
+
+/** A file made by ffmpeg under FIXTURES (`args`: inputs and options); returns its absolute path. */
+function makeMedia(name: string, args: readonly string[]): string {
+  mkdirSync(FIXTURES, { recursive: true });
+  const out = `${FIXTURES}${name}`;
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args, out]);
   return out;
 }
+
+/** One second of a 440 Hz tone and no video track: Opus in WebM, or AAC in MP4. */
+export const makeAudioOnlyFile = (container: 'webm' | 'mp4'): string =>
+  makeMedia(`audio-only.${container}`, [
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'],
+    ...(container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']),
+    ...['-b:a', '16k'],
+  ]);
+
+/** The first `seconds` of a sample clip, re-encoded (H.264, no audio): shorter than a model clip. */
+export const makeShortClip = (file: string, seconds: number): string =>
+  makeMedia(`short-${seconds}s-${file}`, [
+    ...['-i', publicPath(`samples/${file}`), '-t', String(seconds)],
+    ...['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p'],
+  ]);
 
 /** Launch options of this project plus `extra` flags (a separate browser, e.g. a fake camera). */
 export function launchOptionsWith(testInfo: TestInfo, extra: string[], drop: string[] = []) {

@@ -121,7 +121,11 @@ for (const mone of index.models.filter((m) => m.kind === 'mone' && m.baseline !=
         const why = `step ${step + 1}: ${model.id}`;
         await picker.selectOption(model.id); // the keyboard-accessible <select>
         await expectRunning(page, model, backend);
-        expect(new URL(page.url()).searchParams.get('model'), why).toBe(model.id);
+        // Link writes wait until the state is still (URL_WRITE_DELAY_MS); a cached model is ready
+        // sooner than that.
+        await expect
+          .poll(() => new URL(page.url()).searchParams.get('model'), { message: why })
+          .toBe(model.id);
         await expect(page.getByTestId('model-reason')).toHaveText('Chosen by you.');
         const samples = samplesOf(model);
         await classify(page, model, backend, samples[(step + 1) % samples.length]!);

@@ -5,9 +5,12 @@
  *     (a separate browser launched with --use-file-for-fake-video-capture), streams predictions
  *     and heatmap updates; stop and start work.
  *  3. Upload: a sample .mp4 set on the file input is classified; so is one dropped on the video
- *     (a DataTransfer dispatched on the drop zone).
+ *     (a DataTransfer dispatched on the drop zone). Of several files dropped at once the first
+ *     video plays; a file shorter than one model clip (0.2 s, made with ffmpeg at test time) is
+ *     classified, its clip running on across the loop point.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
 import { countsFor } from '../src/store/budgetMath';
 import { expect, test } from './fixtures';
@@ -18,6 +21,7 @@ import {
   launchOptionsWith,
   logPageProblems,
   makeCameraY4m,
+  makeShortClip,
   meta,
   openApp,
   publicPath,
@@ -28,6 +32,36 @@ import {
   top1Of,
   waitForMoreRuns,
 } from './helpers';
+
+interface DroppedFile {
+  readonly name: string;
+  /** MIME type the browser gives the File ('' when it does not know). */
+  readonly type: string;
+  readonly base64: string;
+}
+
+const sampleFile = (sample: (typeof samples)[number], name = sample.file): DroppedFile => ({
+  name,
+  type: 'video/mp4',
+  base64: readFileSync(publicPath(`samples/${sample.file}`)).toString('base64'),
+});
+
+/** Drags `files` (one DataTransfer, in this order) over the stage and drops them. */
+async function dropFiles(page: Page, files: readonly DroppedFile[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, type, base64 } of list) {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([data], name, { type }));
+    }
+    return dt;
+  }, files);
+  const zone = page.getByTestId('drop-zone');
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await expect(zone).toContainText('Drop to classify this video');
+  await zone.dispatchEvent('drop', { dataTransfer });
+}
 
 /** Classified clips from the current source: top-1 shown, counter moving, heatmap at the budget. */
 async function expectClassifying(page: Page, clips: number): Promise<void> {
@@ -115,26 +149,56 @@ test(
 
     // Drag and drop: a File in a DataTransfer, dropped on the stage.
     const dropped = samples[5]!; // approaching
-    const bytes = readFileSync(publicPath(`samples/${dropped.file}`)).toString('base64');
-    const dataTransfer = await page.evaluateHandle(
-      ({ name, b64 }) => {
-        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        const dt = new DataTransfer();
-        dt.items.add(new File([data], name, { type: 'video/mp4' }));
-        return dt;
-      },
-      { name: `dropped-${dropped.file}`, b64: bytes },
-    );
-    const zone = page.getByTestId('drop-zone');
-    await zone.dispatchEvent('dragenter', { dataTransfer });
-    await zone.dispatchEvent('dragover', { dataTransfer });
-    await expect(zone).toContainText('Drop to classify this video');
-    await zone.dispatchEvent('drop', { dataTransfer });
+    await dropFiles(page, [sampleFile(dropped, `dropped-${dropped.file}`)]);
     await expect(page.getByTestId('source-label')).toContainText(`file “dropped-${dropped.file}”`);
     await expectClassifying(page, 5);
     console.log(`[drop] ${dropped.file} (${dropped.label}) → top-1 ${await top1Of(page)}`);
     await screenshot(page, 'upload-dropped-wasm');
     await expect(page.getByTestId('error')).toBeEmpty();
     await expect(page.getByTestId('backend')).toHaveText(backend);
+  },
+);
+
+test(
+  'several files dropped at once: the first video among them plays',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    await openApp(page, appPath, backend);
+    await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+    const video = samples[4]!;
+    const notes: DroppedFile = {
+      name: 'notes.txt',
+      type: 'text/plain',
+      base64: Buffer.from('not a video').toString('base64'),
+    };
+    await dropFiles(page, [notes, sampleFile(video, `second-${video.file}`)]);
+    await expect(page.getByTestId('source-label')).toContainText(`file “second-${video.file}”`);
+    await expectClassifying(page, 3);
+    await expect(page.getByTestId('error')).toBeEmpty();
+
+    // No video among them: the unsupported-file message names the first file.
+    const image: DroppedFile = { name: 'photo.png', type: 'image/png', base64: notes.base64 };
+    await dropFiles(page, [notes, image]);
+    await expect(page.getByTestId('error')).toContainText('"notes.txt" is not a video file');
+    await expect(page.getByTestId('source-label')).toHaveText('Now: file “notes.txt” (failed)');
+  },
+);
+
+test(
+  'a clip shorter than one model clip (0.2 s) is classified: the clip runs across loops',
+  { tag: '@wasm-only' },
+  async ({ page, appPath, backend }) => {
+    const sample = samples[1]!; // moving_left
+    const short = makeShortClip(sample.file, 0.2);
+    expect(meta.video.frames / meta.video.fps).toBeGreaterThan(0.2);
+    await openApp(page, appPath, backend);
+    await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
+    await page.getByTestId('video-upload').setInputFiles(short);
+    await expect(page.getByTestId('source-label')).toHaveText(`Now: file “${basename(short)}”`);
+    // Eight model frames at 10 fps need four loops of a 0.2 s file.
+    await expectClassifying(page, 5);
+    console.log(`[short clip] ${basename(short)} (${sample.label}) → top-1 ${await top1Of(page)}`);
+    await expect(page.getByTestId('error')).toBeEmpty();
+    await expect(page.getByTestId('status')).toHaveText('Ready');
   },
 );

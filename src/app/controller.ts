@@ -44,7 +44,7 @@ import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } f
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
 import { isFrontCamera } from './cameraFacing';
 import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
-import type { UrlState } from './urlState';
+import type { LinkState } from './urlState';
 import { startUrlSync } from './urlSync';
 import { VideoSource } from './videoSource';
 
@@ -78,11 +78,11 @@ export class AppController {
   private staleRunId = 0;
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribers: (() => void)[] = [];
-  /** Budget levels to warm up, per metadata URL. */
-  private readonly warmupLevels = new Map<string, readonly number[]>();
-  private initialUrl: UrlState | null = null;
-  /** Bumped by every init or model switch: an older one still waiting for its levels gives up. */
-  private engineRequest = 0;
+  /** From the link (`?stall=`), for tests; null: the engine's default stall timeout. */
+  private stallTimeoutMs: number | null = null;
+  private initialUrl: LinkState | null = null;
+  /** Bumped by every backend choice: an older one still waiting for the adapter probe gives up. */
+  private backendRequest = 0;
   /** An init went to the current worker, so a model switch can reuse it. */
   private engineStarted = false;
   /** The choice that last became ready: a switch that fails falls back to it. */
@@ -114,12 +114,16 @@ export class AppController {
   // -------------------------------------------------------------------------------------------
   // lifecycle
   // -------------------------------------------------------------------------------------------
-  start(initialUrlState: UrlState) {
+  start(link: LinkState) {
     const s = this.store.getState();
-    if (initialUrlState.ec !== null) s.budgetChanged(initialUrlState.ec);
-    this.initialUrl = initialUrlState;
+    for (const message of link.problems) {
+      s.errorRaised({ scope: 'app', title: 'Link parameter', message, severity: 'warning' });
+    }
+    if (link.ec !== null) s.budgetChanged(link.ec, `ec=${link.ecText ?? String(link.ec)}`);
+    if (link.stallSeconds !== null) this.stallTimeoutMs = link.stallSeconds * 1000;
+    this.initialUrl = link;
     this.client = createInferenceClient((ev) => this.onEngineEvent(ev));
-    void this.boot(initialUrlState);
+    void this.boot(link);
     this.timers.push(
       setInterval(() => {
         const { engine, source } = this.store.getState();
@@ -150,7 +154,7 @@ export class AppController {
   // engine
   // -------------------------------------------------------------------------------------------
   /** Index → the first model (the link's, else the default) → engine and samples. */
-  private async boot(url: UrlState): Promise<void> {
+  private async boot(url: LinkState): Promise<void> {
     this.store.getState().initRequested(url.backend);
     const index = await this.loadIndex();
     if (index === null) return;
@@ -166,7 +170,7 @@ export class AppController {
     const id = linked?.id ?? (await this.defaultFor(index, url.backend));
     this.store.getState().modelChosen({ id, by: linked === undefined ? 'default' : 'link' });
     void this.loadSamples(url.sample);
-    await this.initEngine(url.backend);
+    this.initEngine(url.backend);
   }
 
   private async loadIndex(): Promise<ModelsIndex | null> {
@@ -208,17 +212,22 @@ export class AppController {
     return new URL(path, new URL(this.options.modelsUrl, window.location.href)).href;
   }
 
-  /** A fresh worker on `backend`, loading the chosen model. */
-  private async initEngine(backend: BackendPreference): Promise<void> {
+  /**
+   * A fresh worker on `backend`, loading the chosen model; the client runs one switch at a time,
+   * the last one winning. The worker reads the metadata (one request), warms up every budget level
+   * it lists before `ready` and hands it over with `ready`: the page never fetches it.
+   */
+  private initEngine(backend: BackendPreference): void {
     const model = this.currentModel();
     if (model === null) return;
-    const request = ++this.engineRequest;
     this.store.getState().initRequested(backend);
-    const warmupLevels = await this.levelsFor(model);
-    if (request !== this.engineRequest) return; // another model or backend was chosen meanwhile
     this.framesInClip = 0;
     this.engineStarted = true;
-    this.client?.init({ metadataUrl: this.urlOf(metadataFileOf(model)), backend, warmupLevels });
+    this.client?.init({
+      metadataUrl: this.urlOf(metadataFileOf(model)),
+      backend,
+      ...(this.stallTimeoutMs !== null ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
+    });
   }
 
   /**
@@ -226,10 +235,10 @@ export class AppController {
    * loaded before); after a fatal error a fresh worker loads it. No page reload either way.
    */
   chooseModel(id: string): void {
-    void this.switchModel(id, 'user');
+    this.switchModel(id, 'user');
   }
 
-  private async switchModel(id: string, by: ModelChoice['by']): Promise<void> {
+  private switchModel(id: string, by: ModelChoice['by']): void {
     const s = this.store.getState();
     const model = s.models.index === null ? undefined : modelById(s.models.index, id);
     if (model === undefined) return;
@@ -244,38 +253,8 @@ export class AppController {
     this.client?.resetClip();
     void this.loadSamples(null);
     if (failed || !this.engineStarted) return this.initEngine(s.engine.preference);
-    const request = ++this.engineRequest;
-    const warmupLevels = await this.levelsFor(model);
-    if (request !== this.engineRequest) return;
-    this.client?.useModel({ metadataUrl: this.urlOf(metadataFileOf(model)), warmupLevels });
-  }
-
-  /** Every budget level of a MoNE model (read once per model); a dense one ignores the budget. */
-  private async levelsFor(model: ModelEntry): Promise<readonly number[]> {
-    if (model.kind === 'dense') return [];
-    const url = this.urlOf(metadataFileOf(model));
-    const known = this.warmupLevels.get(url);
-    if (known !== undefined) return known;
-    const levels = await this.fetchLevels(url);
-    if (levels.length > 0) this.warmupLevels.set(url, levels);
-    return levels;
-  }
-
-  /**
-   * The budget levels to warm up, read from the metadata before the worker loads it (so every
-   * slider level is compiled before `ready`). The worker validates the metadata itself; if this
-   * read fails it warms the default level only and reports the real problem.
-   */
-  private async fetchLevels(metadataUrl: string): Promise<readonly number[]> {
-    try {
-      const response = await fetch(metadataUrl);
-      if (!response.ok) return [];
-      const json = (await response.json()) as { budget?: { levels?: unknown } };
-      const levels = json.budget?.levels;
-      return Array.isArray(levels) ? levels.filter((x): x is number => typeof x === 'number') : [];
-    } catch {
-      return [];
-    }
+    // The worker warms up the model's budget levels and sends its metadata with `ready`.
+    this.client?.useModel({ metadataUrl: this.urlOf(metadataFileOf(model)) });
   }
 
   chooseBackend(preference: BackendPreference): void {
@@ -284,33 +263,35 @@ export class AppController {
 
   /** A fresh worker on another backend; a model chosen by default follows that backend's default. */
   private async restartOn(preference: BackendPreference): Promise<void> {
-    const s = this.store.getState();
-    const { index, choice } = s.models;
+    const request = ++this.backendRequest;
+    const { index, choice } = this.store.getState().models;
     if (index !== null && choice?.by === 'default') {
       const id = await this.defaultFor(index, preference);
+      if (request !== this.backendRequest) return; // a later choice wins
       if (id !== choice.id) {
-        s.modelChosen({ id, by: 'default' });
+        this.store.getState().modelChosen({ id, by: 'default' });
         void this.loadSamples(null);
       }
     }
-    await this.initEngine(preference);
+    this.initEngine(preference);
   }
 
   /** After a fatal model error: load again with the same preference (the index too if it failed). */
   retry(): void {
     const s = this.store.getState();
+    ++this.backendRequest;
     if (s.models.index === null && this.initialUrl !== null) {
       void this.boot({ ...this.initialUrl, backend: s.engine.preference });
       return;
     }
-    void this.initEngine(s.engine.preference);
+    this.initEngine(s.engine.preference);
   }
 
   /** Frees the sessions and the worker; the next play, classify or Resume starts a fresh one. */
   release(): void {
     const phase = this.store.getState().engine.phase;
     if (this.client === null || phase === 'released') return;
-    this.engineRequest++; // an init still waiting for its levels gives up
+    this.backendRequest++; // a backend choice still probing the adapter gives up
     this.engineStarted = false;
     this.sweepWanted = false;
     this.staleRunId = this.lastRunId;
@@ -322,7 +303,7 @@ export class AppController {
   /** After Release: a fresh worker loads the chosen model again (from Cache Storage). */
   resume(): void {
     const { engine } = this.store.getState();
-    if (engine.phase === 'released') void this.initEngine(engine.preference);
+    if (engine.phase === 'released') this.initEngine(engine.preference);
   }
 
   /**
@@ -348,7 +329,7 @@ export class AppController {
     const { index, choice } = this.store.getState().models;
     if (index !== null && choice?.by === 'default') {
       const wanted = defaultModel(index, ev.backend).model.id;
-      if (wanted !== choice.id) void this.switchModel(wanted, 'default');
+      if (wanted !== choice.id) this.switchModel(wanted, 'default');
     }
   }
 
@@ -414,8 +395,9 @@ export class AppController {
         this.framesInClip = 0;
         return s.threadsFellBack(ev.reason);
       case 'released':
-      case 'disposed':
         return; // the store says 'released' from the moment Release was pressed
+      case 'disposed':
+        return s.engineDisposed(ev);
     }
   }
 
@@ -444,10 +426,16 @@ export class AppController {
       const playing = source.samples.find((x) => x.file === source.sample)?.label;
       this.samplesBase = url;
       this.store.getState().samplesLoaded(samples);
-      const pick =
-        samples.find((x) => x.label === wanted || x.file === wanted) ??
-        samples.find((x) => x.label === playing) ??
-        samples[0];
+      const linked = samples.find((x) => x.label === wanted || x.file === wanted);
+      if (wanted !== null && linked === undefined) {
+        this.store.getState().errorRaised({
+          scope: 'app',
+          title: 'Link parameter',
+          message: `sample=${wanted} is not one of the bundled samples; it was ignored.`,
+          severity: 'warning',
+        });
+      }
+      const pick = linked ?? samples.find((x) => x.label === playing) ?? samples[0];
       if (pick !== undefined && (source.kind === 'none' || source.kind === 'sample')) {
         this.chooseSample(pick.file);
       }
@@ -621,7 +609,9 @@ export class AppController {
       source.kind === 'camera' &&
       (chosenModel(models)?.camera_mirrored ?? false) &&
       isFrontCamera(source.cameras, source.cameraId);
-    const step = frameDecision(this.clock, mediaTime, meta.video.fps);
+    // Looping sources: a file shorter than one clip keeps its clip across the loop point.
+    const loop = video.loop ? { duration: video.duration, frames: meta.video.frames } : undefined;
+    const step = frameDecision(this.clock, mediaTime, meta.video.fps, loop);
     this.clock = step.clock;
     if (step.decision === 'skip') return;
     if (step.decision === 'restart') {

@@ -4,6 +4,8 @@ import {
   decodeTimeoutMessage,
   fileTypeProblem,
   MEDIA_ERR,
+  noVideoTrackMessage,
+  pickVideoFile,
   videoErrorMessage,
 } from './mediaErrors';
 
@@ -39,6 +41,10 @@ describe('videoErrorMessage', () => {
     expect(videoErrorMessage(null, 'The sample')).toBe('The sample could not be played.');
   });
 
+  it('says when a file has no picture', () => {
+    expect(noVideoTrackMessage('"tone.webm"')).toMatch(/^"tone\.webm" has no video track/);
+  });
+
   it('says when decoding timed out', () => {
     expect(decodeTimeoutMessage('"x.mp4"', 8)).toMatch(/within 8 s/);
   });
@@ -49,5 +55,27 @@ describe('fileTypeProblem', () => {
     expect(fileTypeProblem({ name: 'a.mp4', type: 'video/mp4' })).toBeNull();
     expect(fileTypeProblem({ name: 'a.bin', type: '' })).toBeNull();
     expect(fileTypeProblem({ name: 'a.png', type: 'image/png' })).toMatch(/not a video file/);
+  });
+});
+
+describe('pickVideoFile', () => {
+  const text = { name: 'notes.txt', type: 'text/plain' };
+  const image = { name: 'photo.png', type: 'image/png' };
+  const unknown = { name: 'clip.bin', type: '' };
+  const mp4 = { name: 'clip.mp4', type: 'video/mp4' };
+  const webm = { name: 'clip.webm', type: 'video/webm' };
+
+  it('takes the first video, wherever it is in the drop', () => {
+    expect(pickVideoFile([text, image, mp4, webm])).toBe(mp4);
+    expect(pickVideoFile([unknown, webm])).toBe(webm);
+  });
+
+  it('tries a file of unknown type when there is no video', () => {
+    expect(pickVideoFile([text, unknown])).toBe(unknown);
+  });
+
+  it('returns the first file when none is a video (its problem is shown), null for none', () => {
+    expect(pickVideoFile([text, image])).toBe(text);
+    expect(pickVideoFile([])).toBeNull();
   });
 });

@@ -48,6 +48,26 @@ export function fileTypeProblem(file: { name: string; type: string }): string | 
   return `"${file.name}" is not a video file (${file.type}). Choose a video, e.g. an MP4 or WebM.`;
 }
 
+/**
+ * The file to play out of several (a drop of many): the first video by MIME type, else the first
+ * the type check lets through (unknown type), else the first, whose problem is then shown.
+ */
+export function pickVideoFile<F extends { name: string; type: string }>(
+  files: readonly F[],
+): F | null {
+  return (
+    files.find((f) => f.type.startsWith('video/')) ??
+    files.find((f) => fileTypeProblem(f) === null) ??
+    files[0] ??
+    null
+  );
+}
+
+/** The file decoded but has no picture: an audio-only WebM/MP4 passes the type check. */
+export function noVideoTrackMessage(what: string): string {
+  return `${what} has no video track (it may be audio only); choose a video, e.g. an MP4 or WebM.`;
+}
+
 export function decodeTimeoutMessage(what: string, seconds: number): string {
   return `${what} did not start playing within ${seconds} s; it may be corrupt or in a format this browser cannot decode.`;
 }

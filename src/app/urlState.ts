@@ -3,6 +3,11 @@
  * `?model=mone-vivit-s&ec=0.35&sample=moving_left&backend=wasm`.
  * Read once on load, written back with history.replaceState whenever one of them changes.
  * Parameters this module does not own are kept as they are.
+ *
+ * Reading a link is strict and never silent: a value that is not a finite number, or not one of
+ * the allowed words, is ignored with a sentence naming the parameter and its value; an unknown
+ * parameter is listed as ignored. A number outside its range is kept as written (`ec` is checked
+ * against the model once its metadata is known, `stall` here) and clamped with a sentence.
  */
 import type { BackendPreference } from '../workers/protocol';
 
@@ -16,21 +21,104 @@ export interface UrlState {
   readonly model: string | null;
 }
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
+/** What a link says: the shareable state, plus what only a link sets and what was wrong with it. */
+export interface LinkState extends UrlState {
+  /** `ec` as written (1e-400 reads as 0, but messages quote the link); null without `ec`. */
+  readonly ecText: string | null;
+  /** `stall`: seconds without data before a model download is given up; null: the default. */
+  readonly stallSeconds: number | null;
+  /** One sentence per parameter that was ignored or adjusted. */
+  readonly problems: readonly string[];
+}
 
-export function parseUrlState(search: string): UrlState {
+const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
+/** Range of `stall` in seconds (a shorter one is for tests, a longer one pointless). */
+export const STALL_SECONDS = { min: 1, max: 600 } as const;
+const KNOWN = ['model', 'ec', 'sample', 'backend', 'stall'];
+
+// A plain decimal number (no hex, no 'Infinity', no blanks): 0.35, .5, 1e-3, -2.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const written = (name: string, text: string) => `${name}=${text}`;
+
+/** A finite number, or the sentence saying why `name=text` is ignored. */
+function readNumber(name: string, text: string): number | string {
+  if (!DECIMAL.test(text)) return `${written(name, text)} is not a number; it was ignored.`;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    return `${written(name, text)} is not a finite number; it was ignored.`;
+  }
+  return value;
+}
+
+export function parseUrlState(search: string): LinkState {
   const params = new URLSearchParams(search);
+  const problems: string[] = [];
+
+  let ec: number | null = null;
   const ecText = params.get('ec');
-  const ec = ecText === null || ecText.trim() === '' ? null : Number(ecText);
+  if (ecText !== null) {
+    const read = readNumber('ec', ecText);
+    if (typeof read === 'string') problems.push(read);
+    else ec = read;
+  }
+
+  let backend: BackendPreference = 'auto';
   const backendText = params.get('backend');
-  const backend = BACKENDS.find((b) => b === backendText) ?? 'auto';
-  const sample = params.get('sample');
-  const model = params.get('model');
+  if (backendText !== null) {
+    const known = BACKENDS.find((b) => b === backendText);
+    if (known !== undefined) backend = known;
+    else {
+      problems.push(
+        `${written('backend', backendText)} is not one of ${BACKENDS.join(', ')}; it was ignored.`,
+      );
+    }
+  }
+
+  let sample = params.get('sample');
+  if (sample === '') {
+    problems.push('sample= names no sample; it was ignored.');
+    sample = null;
+  }
+
+  // Checked against the model index once it is known (an unknown id is named there).
+  let model = params.get('model');
+  if (model === '') {
+    problems.push('model= names no model; it was ignored.');
+    model = null;
+  }
+
+  let stallSeconds: number | null = null;
+  const stallText = params.get('stall');
+  if (stallText !== null) {
+    const read = readNumber('stall', stallText);
+    if (typeof read === 'string') problems.push(read);
+    else {
+      const { min, max } = STALL_SECONDS;
+      stallSeconds = Math.min(max, Math.max(min, read));
+      if (stallSeconds !== read) {
+        problems.push(
+          `${written('stall', stallText)} is outside [${min}, ${max}] seconds; using ${stallSeconds}.`,
+        );
+      }
+    }
+  }
+
+  const unknown = [...params].filter(([name]) => !KNOWN.includes(name));
+  if (unknown.length > 0) {
+    const list = unknown.map(([name, value]) => (value === '' ? name : written(name, value)));
+    const s = unknown.length === 1 ? '' : 's';
+    problems.push(`Unknown link parameter${s} ignored: ${list.join(', ')}.`);
+  }
+
   return {
-    ec: ec === null || Number.isNaN(ec) ? null : ec,
-    sample: sample || null,
+    ec,
+    ecText: ec === null ? null : ecText,
+    sample,
     backend,
-    model: model || null,
+    model,
+    stallSeconds,
+    problems,
   };
 }
 

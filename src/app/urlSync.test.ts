@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppStore } from '../store';
 import { readyEvent } from '../store/testing';
-import { urlStateOf } from './urlSync';
+import { startUrlSync, URL_WRITE_DELAY_MS, urlStateOf } from './urlSync';
 
 const initial = { ec: 0.3, sample: 'receding', backend: 'wasm' as const, model: 'vivit-dense-s' };
 
@@ -43,5 +43,62 @@ describe('urlStateOf', () => {
     const store = createAppStore();
     store.getState().fileChosen('mine.mp4');
     expect(urlStateOf(store.getState(), initial).sample).toBeNull();
+  });
+});
+
+describe('startUrlSync', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  function readyStore(backend: 'auto' | 'wasm') {
+    const store = createAppStore();
+    store.getState().initRequested(backend);
+    store.getState().engineReady(readyEvent());
+    return store;
+  }
+
+  /** Enough of `window` for the sync: a location, replaceState, pagehide listeners. */
+  function fakeWindow(search: string) {
+    const location = { pathname: '/', search, hash: '' };
+    const writes: string[] = [];
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('window', {
+      location,
+      history: {
+        state: null,
+        replaceState: (_state: unknown, _title: string, url: string) => {
+          writes.push(url);
+          location.search = url.slice(1);
+        },
+      },
+      addEventListener: (type: string, fn: () => void) => listeners.set(type, fn),
+      removeEventListener: (type: string) => listeners.delete(type),
+    });
+    return { writes, fire: (type: string) => listeners.get(type)?.() };
+  }
+
+  it('writes a slider drag to the link once, after it stops', () => {
+    vi.useFakeTimers();
+    const win = fakeWindow('?backend=wasm');
+    const store = readyStore('wasm');
+    const stop = startUrlSync(store, '?backend=wasm');
+    for (let i = 0; i <= 17; i++) store.getState().budgetChanged(0.15 + 0.05 * i);
+    vi.advanceTimersByTime(URL_WRITE_DELAY_MS - 1);
+    expect(win.writes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(win.writes).toEqual(['/?backend=wasm&ec=1']);
+    stop();
+  });
+
+  it('flushes a waiting write when the page is hidden', () => {
+    vi.useFakeTimers();
+    const win = fakeWindow('');
+    const store = readyStore('auto');
+    startUrlSync(store, '');
+    store.getState().budgetChanged(0.3);
+    win.fire('pagehide');
+    expect(win.writes).toEqual(['/?ec=0.3']);
   });
 });

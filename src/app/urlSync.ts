@@ -1,7 +1,8 @@
 /**
  * Keeps the query string in step with the store (budget, sample, backend, model) via
- * history.replaceState, so the address bar can be shared at any moment without adding history
- * entries for every slider move.
+ * history.replaceState, so the address bar can be shared without adding history entries for
+ * every slider move. Writes are deferred until the state has been still for URL_WRITE_DELAY_MS
+ * (and flushed when the page is hidden): replaceState costs milliseconds per call.
  */
 import type { AppState, AppStore } from '../store';
 import { parseUrlState, serialiseUrlState, type UrlState } from './urlState';
@@ -28,14 +29,46 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
   };
 }
 
-export function startUrlSync(store: AppStore, search: string): () => void {
+/** A write waits this long after the last change: a slider drag writes once, when it stops. */
+export const URL_WRITE_DELAY_MS = 250;
+
+const sameState = (a: UrlState, b: UrlState) =>
+  a.ec === b.ec && a.sample === b.sample && a.backend === b.backend && a.model === b.model;
+
+export function startUrlSync(
+  store: AppStore,
+  search: string,
+  delayMs = URL_WRITE_DELAY_MS,
+): () => void {
   const initial = parseUrlState(search);
   let last = search;
-  return store.subscribe((s) => {
-    const next = serialiseUrlState(urlStateOf(s, initial), window.location.search);
+  let shown: UrlState | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const write = () => {
+    timer = null;
+    const next = serialiseUrlState(urlStateOf(store.getState(), initial), window.location.search);
     if (next === last) return;
     last = next;
     const url = `${window.location.pathname}${next}${window.location.hash}`;
     window.history.replaceState(window.history.state, '', url);
+  };
+  const flush = () => {
+    if (timer === null) return;
+    clearTimeout(timer);
+    write();
+  };
+  // Most store changes (results, ten a second) leave the link as it is: compared, not written.
+  const unsubscribe = store.subscribe((s) => {
+    const state = urlStateOf(s, initial);
+    if (shown !== null && sameState(state, shown)) return;
+    shown = state;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(write, delayMs);
   });
+  window.addEventListener('pagehide', flush);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('pagehide', flush);
+    flush();
+  };
 }

@@ -1,10 +1,10 @@
 /**
  * Owns what plays in the <video> element: a URL (sample clip or uploaded file) or a MediaStream
  * (camera). Every switch bumps a generation number so events and timers of the previous source
- * are ignored; failures (the element's `error` event, or no first frame within a timeout) come
- * back as one sentence for the page.
+ * are ignored; failures (the element's `error` event, no first frame within a timeout, or data
+ * without a picture) come back as one sentence for the page.
  */
-import { decodeTimeoutMessage, videoErrorMessage } from './mediaErrors';
+import { decodeTimeoutMessage, noVideoTrackMessage, videoErrorMessage } from './mediaErrors';
 
 export interface VideoSourceEvents {
   /** The element has its first frame; size is the intrinsic video size. */
@@ -114,6 +114,11 @@ export class VideoSource {
     const current = this.current;
     const video = this.video;
     if (current === null || video === null || current.started) return;
+    // Data but no picture (0×0): a file with an audio track only. Nothing to classify.
+    if (video.videoWidth === 0 || video.videoHeight === 0) {
+      this.fail(noVideoTrackMessage(current.kind === 'url' ? current.what : 'The camera stream'));
+      return;
+    }
     current.started = true;
     this.clearTimeout();
     this.events.playing(video.videoWidth, video.videoHeight);

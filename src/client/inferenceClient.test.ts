@@ -1,7 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import type { ClientEvent, WorkerLike } from './inferenceClient';
-import { createInferenceClient } from './inferenceClient';
+import { createInferenceClient, DISPOSE_TIMEOUT_MS } from './inferenceClient';
 
 /** A Worker stand-in: records what the client posts and lets the test answer or crash. */
 class FakeWorker implements WorkerLike {
@@ -52,6 +52,13 @@ const lost: FromWorker = {
   message: 'The WebGPU device was lost (unknown: gone).',
   fatal: true,
 };
+
+/** Lets the client's promise chains (dispose → next worker) run. */
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('createInferenceClient', () => {
   it('starts the worker lazily and posts init', () => {
@@ -169,12 +176,87 @@ describe('createInferenceClient', () => {
     expect(workers).toHaveLength(2);
   });
 
-  it('init again starts a fresh worker (one session per worker)', () => {
+  it('init again disposes the worker, then starts a fresh one (one session per worker)', async () => {
+    const { client, workers, events } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    expect(workers[0]!.terminated).toBe(false); // its session is being released
+    expect(workers).toHaveLength(1);
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} });
+    await flush();
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
+    expect(events).toEqual([{ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} }]);
+  });
+
+  it('switches one at a time: the last request wins, the ones between start nothing', async () => {
+    const { client, workers } = setup();
+    client.init(INIT);
+    for (const backend of ['wasm', 'auto', 'webgpu', 'wasm', 'auto'] as const) {
+      client.init({ ...INIT, backend });
+    }
+    // One dispose, no second worker until the first has let go of its session.
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    // What the retiring worker still says (a late result, its ready) is not passed on.
+    workers[0]!.emit({ type: 'busy', requestId: 1 });
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: {} });
+    await flush();
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'auto' },
+    ]);
+  });
+
+  it('drops messages and runs between engines instead of starting a worker for them', async () => {
     const { client, workers } = setup();
     client.init(INIT);
     client.init({ ...INIT, backend: 'wasm' });
+    let closed = false;
+    client.sendFrame({ close: () => (closed = true) } as unknown as ImageBitmap, 0, 0);
+    expect(closed).toBe(true);
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull();
+    client.requestStats();
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']);
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 0, sessionsByModel: {} });
+    await flush();
+    expect(client.run([0, 0, 0, 64], 1)).not.toBeNull(); // the new engine takes requests
+  });
+
+  it('a model chosen between engines is loaded by the engine that starts next', async () => {
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    const other = { metadataUrl: '/models/other.json' };
+    client.useModel(other);
+    expect(workers[0]!.types()).toEqual(['init', 'dispose']); // not sent to the retiring one
+    workers[0]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: { m: 1 } });
+    await flush();
+    expect(workers[1]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'wasm', ...other },
+    ]);
+    // An init asked for after the model switch carries its own model.
+    client.useModel({ metadataUrl: '/models/third.json' });
+    client.init({ ...INIT, backend: 'auto' });
+    workers[1]!.emit({ type: 'disposed', sessionsCreated: 1, sessionsByModel: { other: 1 } });
+    await flush();
+    expect(workers[2]!.posted.map((p) => p.message)).toEqual([
+      { type: 'init', ...INIT, backend: 'auto' },
+    ]);
+  });
+
+  it('ends a worker that does not answer dispose in time, then starts the next', async () => {
+    vi.useFakeTimers();
+    const { client, workers } = setup();
+    client.init(INIT);
+    client.init({ ...INIT, backend: 'wasm' });
+    await vi.advanceTimersByTimeAsync(DISPOSE_TIMEOUT_MS - 1);
+    expect(workers).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(workers[0]!.terminated).toBe(true);
-    expect(workers[1]!.posted[0]!.message).toMatchObject({ type: 'init', backend: 'wasm' });
+    expect(workers[1]!.types()).toEqual(['init']);
   });
 
   it('dispose terminates the worker and closes later frames', () => {
@@ -190,58 +272,39 @@ describe('createInferenceClient', () => {
     expect(workers[0]!.types()).toEqual(['init']);
   });
 
-  it('release: the worker releases its sessions, then is terminated; init starts a fresh one', () => {
+  it('release: the worker disposes and is ended, none starts until the next init', async () => {
     const { client, workers, events, last } = setup();
     client.init(INIT);
     client.run([0, 0, 0, 64], 1);
     client.release();
     expect(client.inFlight).toBe(false);
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull(); // no engine now
     expect(workers[0]!.types()).toEqual(['init', 'run', 'dispose']);
     expect(workers[0]!.terminated).toBe(false);
-    const final = {
-      type: 'stats',
-      sessionsCreated: 1,
-      sessionsByModel: { m: 1 },
-      loadedModels: [],
-      modelDownloads: 1,
-      runs: 1,
-      framesReceived: 8,
-      framesDropped: 0,
-      wasmMemoryBytes: null,
-    } as const;
-    workers[0]!.emit(final);
-    workers[0]!.emit({ type: 'disposed', released: 1 });
+    const disposed = { type: 'disposed', sessionsCreated: 1, sessionsByModel: { m: 1 } } as const;
+    workers[0]!.emit(disposed);
+    await flush();
     expect(workers[0]!.terminated).toBe(true);
-    expect(events).toEqual([final, { type: 'released' }]);
+    expect(events).toEqual([disposed, { type: 'released' }]);
+    expect(workers).toHaveLength(1);
     client.init(INIT);
     expect(workers).toHaveLength(2);
     expect(last().types()).toEqual(['init']);
   });
 
-  it('release terminates a worker that never answers after the timeout', () => {
+  it('release ends a worker that does not answer in time; a release with none is immediate', async () => {
     vi.useFakeTimers();
-    try {
-      const workers: FakeWorker[] = [];
-      const events: ClientEvent[] = [];
-      const client = createInferenceClient((e) => events.push(e), {
-        createWorker: () => {
-          const w = new FakeWorker();
-          workers.push(w);
-          return w;
-        },
-        releaseTimeoutMs: 100,
-      });
-      client.init(INIT);
-      client.release();
-      vi.advanceTimersByTime(100);
-      expect(workers[0]!.terminated).toBe(true);
-      expect(events).toEqual([{ type: 'released' }]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { client, workers, events } = setup();
+    client.init(INIT);
+    client.release();
+    await vi.advanceTimersByTimeAsync(DISPOSE_TIMEOUT_MS);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([{ type: 'released' }]);
+    client.release();
+    expect(events).toEqual([{ type: 'released' }, { type: 'released' }]);
   });
 
-  it('threads-unavailable: a fresh worker on one thread, once, and every later init too', () => {
+  it('threads-unavailable: a fresh worker on one thread, once, and every later init too', async () => {
     const { client, workers, events, last } = setup();
     client.init(INIT);
     const failed: FromWorker = {
@@ -259,6 +322,9 @@ describe('createInferenceClient', () => {
     expect(events.at(-1)).toEqual(failed);
     expect(workers).toHaveLength(2);
     client.init({ ...INIT, backend: 'wasm' });
+    workers[1]!.emit({ type: 'disposed', sessionsCreated: 0, sessionsByModel: {} });
+    await flush();
+    expect(workers).toHaveLength(3);
     expect(last().posted[0]!.message).toMatchObject({ backend: 'wasm', maxThreads: 1 });
   });
 });

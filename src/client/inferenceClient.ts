@@ -2,9 +2,18 @@
  * The UI's only door to the inference worker: it owns the Worker, posts ToWorker messages and
  * turns FromWorker messages into events. Keeps at most one run/sweep in flight (the next frame's
  * run is requested only when the last result is back, so stale requests never queue), and
- * restarts the worker on WASM when it crashes or loses its WebGPU device, and on one WASM thread
- * when multi-threaded WASM could not start (`threads-unavailable`). `release` frees the sessions
- * and the worker; the next init starts a fresh one.
+ * restarts the worker on WASM when it crashes or loses its WebGPU device.
+ *
+ * Engine switches (init: backend picker, Retry, restart) go through one queue: one at a time, the
+ * last request winning (src/client/switchQueue.ts). A switch asks the current worker to dispose
+ * (an init in progress stops at its next step, the session is released), waits for `disposed`
+ * (or DISPOSE_TIMEOUT_MS), ends it, and only then starts the next worker: never two sessions at
+ * once, and choices skipped while a switch ran start nothing. A model switch (useModel) goes to
+ * the running worker; one made between engines is loaded by the engine that starts next.
+ *
+ * `release` is a switch to no engine: the worker disposes and is ended, and none starts until
+ * the next init. A worker that could not start multi-threaded WASM (`threads-unavailable`) is
+ * ended and a fresh one loads the same model on one thread; every later init asks for one too.
  */
 import type {
   Backend,
@@ -14,13 +23,14 @@ import type {
   ToWorker,
   UseModelRequest,
 } from '../workers/protocol';
+import { createSwitchQueue } from './switchQueue';
 
 export type ClientEvent =
   | FromWorker
   | { type: 'restarted'; reason: string; backend: Backend }
   /** The worker could not run WASM threads; a fresh one now runs on one thread, and why. */
   | { type: 'threadsFallback'; reason: string }
-  /** release() finished: the sessions were released and the worker terminated. */
+  /** release() finished: the sessions were released and the worker ended. */
   | { type: 'released' };
 export type InitOptions = Omit<InitRequest, 'type'>;
 export type UseModelOptions = Omit<UseModelRequest, 'type'>;
@@ -37,12 +47,16 @@ export interface InferenceClientOptions {
   createWorker?: () => WorkerLike;
   /** Restarts before giving up (a worker that crashes on every start would loop). Default 3. */
   maxRestarts?: number;
-  /** How long release() waits for the worker's `disposed` before terminating it anyway. */
-  releaseTimeoutMs?: number;
 }
 
+/** How long a worker may take to answer `dispose` (a WebGPU run in flight) before it is ended. */
+export const DISPOSE_TIMEOUT_MS = 5000;
+
 export interface InferenceClient {
-  /** (Re)starts the engine: a fresh worker (its own backend and sessions) loading this model. */
+  /**
+   * (Re)starts the engine: a fresh worker (its own backend and sessions) loading this model, once
+   * the current one is disposed; a later init before that replaces this one.
+   */
   init(options: InitOptions): void;
   /**
    * Switches the running worker to another model (its session reused when it was loaded before);
@@ -61,7 +75,7 @@ export interface InferenceClient {
   clearCache(): void;
   requestStats(): void;
   /**
-   * Frees the engine: the worker releases its sessions, then is terminated (`released` event).
+   * Frees the engine: the worker releases its sessions (`disposed`) and is ended (`released`).
    * The next init starts a fresh worker (the model comes from Cache Storage).
    */
   release(): void;
@@ -84,33 +98,82 @@ export function createInferenceClient(
 ): InferenceClient {
   const spawn = options.createWorker ?? spawnInferenceWorker;
   const maxRestarts = options.maxRestarts ?? 3;
+  /** The worker of the current engine; null between engines (messages to it are dropped). */
   let worker: WorkerLike | null = null;
+  /** Workers asked to dispose, with what ends the wait for their answer. */
+  const retiring = new Map<WorkerLike, () => void>();
   let lastInit: InitOptions | null = null;
+  /** A model chosen (useModel) after the last init request, while no worker could take it. */
+  let modelSince: UseModelOptions | null = null;
   let inFlight: number | null = null;
   let nextRequestId = 1;
   let restarts = 0;
   let stopped = false;
   /** Set once a worker could not run WASM threads: every later init asks for one thread. */
   let singleThread = false;
-  const releaseTimeoutMs = options.releaseTimeoutMs ?? 5000;
 
   function start(): WorkerLike {
     const w = spawn();
-    // Events from a worker that has since been replaced are ignored.
+    // Events from a worker that has since been replaced are ignored, but for its `disposed`.
     w.onmessage = (event) => {
-      if (w === worker) receive(event.data);
+      if (event.data.type === 'disposed') {
+        if (retiring.has(w)) onEvent(event.data);
+        retiring.get(w)?.();
+      } else if (w === worker) {
+        receive(event.data);
+      }
     };
     w.onerror = (event) => {
-      if (w !== worker) return;
       event.preventDefault();
-      restart(`The inference worker crashed (${event.message || 'no details'}).`);
+      if (w === worker) restart(`The inference worker crashed (${event.message || 'no details'}).`);
+      else retiring.get(w)?.(); // crashed while disposing: nothing left to wait for
     };
     return w;
   }
 
+  /** Asks the current worker to dispose, waits for its answer (bounded), then ends it. */
+  function retire(): Promise<void> {
+    const w = worker;
+    worker = null;
+    inFlight = null;
+    if (w === null) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        retiring.delete(w);
+        w.terminate();
+        resolve();
+      };
+      const timer = setTimeout(end, DISPOSE_TIMEOUT_MS);
+      retiring.set(w, end);
+      w.postMessage({ type: 'dispose' }, []);
+    });
+  }
+
+  /** null: release (no engine until the next init). */
+  const switches = createSwitchQueue<InitOptions | null>((next) => {
+    const begin = () => {
+      // A newer request waits: this target is stale, skip it (the queue runs the newer one).
+      if (stopped || switches.superseded) return;
+      if (next === null) {
+        onEvent({ type: 'released' });
+        return;
+      }
+      lastInit = modelSince === null ? next : { ...next, ...modelSince };
+      modelSince = null;
+      worker = start();
+      const threads = singleThread ? { maxThreads: 1 } : {};
+      worker.postMessage({ type: 'init', ...lastInit, ...threads }, []);
+    };
+    // No worker yet (first start, after a crash): start at once, synchronously.
+    return worker === null ? begin() : retire().then(begin);
+  });
+
   function send(message: ToWorker, transfer: Transferable[] = []): void {
-    if (stopped) return;
-    worker ??= start();
+    if (stopped || worker === null) {
+      if (message.type === 'frame') message.bitmap.close();
+      return;
+    }
     worker.postMessage(message, transfer);
   }
 
@@ -123,7 +186,12 @@ export function createInferenceClient(
   function receive(message: FromWorker): void {
     if ('requestId' in message && message.requestId === inFlight) inFlight = null;
     if (message.type === 'error' && message.code === 'threads-unavailable' && !singleThread) {
-      return fallBackToOneThread(message.message);
+      // ORT reads numThreads once per worker: a fresh one, on one thread, loads the same model.
+      stopWorker();
+      singleThread = true;
+      onEvent({ type: 'threadsFallback', reason: message.message });
+      if (lastInit !== null) switches.request(lastInit);
+      return;
     }
     onEvent(message);
     if (message.type === 'error' && message.code === 'webgpu-lost') {
@@ -132,7 +200,7 @@ export function createInferenceClient(
   }
 
   function restart(reason: string): void {
-    stopWorker();
+    stopWorker(); // crashed or without a device: nothing to dispose gracefully
     if (restarts >= maxRestarts) {
       stopped = true;
       const message = `${reason} It was already restarted ${restarts} times; reload the page.`;
@@ -142,44 +210,11 @@ export function createInferenceClient(
     restarts++;
     // WASM is the backend that cannot lose a device; a crash on WebGPU is likely the GPU's doing.
     onEvent({ type: 'restarted', reason, backend: 'wasm' });
-    if (lastInit !== null) {
-      lastInit = { ...lastInit, backend: 'wasm' };
-      send({ type: 'init', ...withThreads(lastInit) });
-    }
-  }
-
-  /** A fresh worker on one thread (ORT reads numThreads once per worker), loading the same model. */
-  function fallBackToOneThread(reason: string): void {
-    stopWorker();
-    singleThread = true;
-    onEvent({ type: 'threadsFallback', reason });
-    if (lastInit !== null) send({ type: 'init', ...withThreads(lastInit) });
-  }
-
-  const withThreads = (o: InitOptions): InitOptions => (singleThread ? { ...o, maxThreads: 1 } : o);
-
-  /** Asks `w` to release its sessions; terminates it on `disposed` or after a timeout. */
-  function releaseWorker(w: WorkerLike): void {
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      w.terminate();
-      onEvent({ type: 'released' });
-    };
-    const timer = setTimeout(finish, releaseTimeoutMs);
-    w.onerror = finish;
-    w.onmessage = (event) => {
-      // Its final stats (nothing loaded), unless a fresh worker already reports its own.
-      if (event.data.type === 'stats' && worker === null) onEvent(event.data);
-      if (event.data.type === 'disposed') finish();
-    };
-    w.postMessage({ type: 'dispose' }, []);
+    if (lastInit !== null) switches.request({ ...lastInit, backend: 'wasm' });
   }
 
   function request(message: (requestId: number) => ToWorker): number | null {
-    if (inFlight !== null || stopped) return null;
+    if (inFlight !== null || stopped || worker === null) return null;
     const requestId = nextRequestId++;
     inFlight = requestId;
     send(message(requestId));
@@ -188,16 +223,16 @@ export function createInferenceClient(
 
   return {
     init(initOptions) {
-      if (lastInit !== null) stopWorker();
-      lastInit = initOptions;
-      send({ type: 'init', ...withThreads(initOptions) });
+      modelSince = null;
+      switches.request(initOptions);
     },
     useModel(options) {
       if (lastInit !== null) lastInit = { ...lastInit, ...options };
-      send({ type: 'useModel', ...options });
+      // Between engines (a switch under way): the engine that starts next loads this model.
+      if (worker === null) modelSince = options;
+      else send({ type: 'useModel', ...options });
     },
     sendFrame(bitmap, time, capturedAt, mirrored = false) {
-      if (stopped) return bitmap.close();
       const timeOrigin = performance.timeOrigin;
       send({ type: 'frame', bitmap, time, capturedAt, timeOrigin, mirrored }, [bitmap]);
     },
@@ -208,14 +243,12 @@ export function createInferenceClient(
     clearCache: () => send({ type: 'clearCache' }),
     requestStats: () => send({ type: 'stats' }),
     release() {
-      const w = worker;
-      worker = null; // the next message starts a fresh worker
-      inFlight = null;
-      if (w === null) onEvent({ type: 'released' });
-      else releaseWorker(w);
+      modelSince = null;
+      switches.request(null);
     },
     dispose() {
       stopWorker();
+      for (const end of [...retiring.values()]) end();
       stopped = true;
     },
     get inFlight() {

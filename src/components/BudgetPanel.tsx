@@ -1,15 +1,19 @@
-import { useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useAppState } from '../app/context';
 import { presets, sliderGrid } from '../store/budgetMath';
 import { budgetView, formatGmacs } from '../store/selectors';
 import { AdvancedCounts } from './AdvancedCounts';
 import { AutoBudget } from './AutoBudget';
 import { CountsBar } from './CountsBar';
+import { createFrameCoalescer } from './frameCoalescer';
 
 /**
  * The compute knob: e_c slider, presets, what it costs (GMACs, share of dense compute, tokens per
  * expert) and the advanced per-expert mode. A change applies to the next run; the model is never
  * reloaded.
+ *
+ * While the slider is dragged the thumb and the e_c readout follow every input event, but the
+ * store (and what reads it: the cost, the charts, the link) changes at most once per frame.
  */
 export function BudgetPanel() {
   const meta = useAppState((s) => s.engine.metadata);
@@ -18,6 +22,18 @@ export function BudgetPanel() {
   const advancedToggled = useAppState((s) => s.advancedToggled);
   const id = useId();
   const view = useMemo(() => (meta === null ? null : budgetView(meta, budget)), [meta, budget]);
+  /** The slider's value while its store update waits for the next frame. */
+  const [dragged, setDragged] = useState<number | null>(null);
+  const toStore = useMemo(
+    () =>
+      createFrameCoalescer<number>((ec) => {
+        budgetChanged(ec);
+        setDragged(null);
+      }),
+    [budgetChanged],
+  );
+  useEffect(() => () => toStore.cancel(), [toStore]);
+  const ec = dragged ?? budget.ec;
 
   if (meta === null || view === null) {
     return (
@@ -52,8 +68,7 @@ export function BudgetPanel() {
     <section className="panel budget" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Compute budget</h2>
       <label htmlFor={`${id}-ec`} className="slider-label">
-        Effective capacity e<sub>c</sub> ={' '}
-        <strong data-testid="ec-value">{budget.ec.toFixed(2)}</strong>
+        Effective capacity e<sub>c</sub> = <strong data-testid="ec-value">{ec.toFixed(2)}</strong>
         {custom && (
           <span className="muted"> (custom counts: e_c {view.effectiveEc.toFixed(3)})</span>
         )}
@@ -66,8 +81,12 @@ export function BudgetPanel() {
         min={grid.min}
         max={grid.max}
         step={grid.step}
-        value={budget.ec}
-        onChange={(e) => budgetChanged(Number(e.target.value))}
+        value={ec}
+        onChange={(e) => {
+          const value = Number(e.target.value);
+          setDragged(value);
+          toStore.push(value);
+        }}
         aria-valuetext={view.valueText}
       />
       <div className="presets" role="group" aria-label="Budget presets">

@@ -5,6 +5,7 @@ import {
   chosenModel,
   formatBytes,
   latencyStats,
+  pageSessions,
   sessionsText,
 } from '../store/selectors';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
@@ -23,6 +24,7 @@ export function RuntimePanel() {
   const id = useId();
   const stats = useMemo(() => latencyStats(history), [history]);
   const { backend, metadata: meta, load, warmup, stats: counters } = engine;
+  const sessions = pageSessions(engine);
   const adapter = backend?.adapter;
 
   return (
@@ -119,13 +121,16 @@ export function RuntimePanel() {
         <dt>Clips classified</dt>
         <dd data-testid="runs">{runs}</dd>
         <dt>Sessions created</dt>
-        <dd data-testid="sessions-created">{counters?.sessionsCreated ?? 0}</dd>
+        <dd data-testid="sessions-created" title="By every engine this page started">
+          {sessions.sessionsCreated}
+        </dd>
         <dt>Sessions per model</dt>
         <dd
           data-testid="sessions-by-model"
-          data-sessions={JSON.stringify(counters?.sessionsByModel ?? {})}
+          data-sessions={JSON.stringify(sessions.sessionsByModel)}
+          title="By every engine this page started"
         >
-          {sessionsText(counters)}
+          {sessionsText(sessions)}
         </dd>
         <dt>Loaded models</dt>
         <dd data-testid="loaded-models">

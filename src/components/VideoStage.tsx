@@ -1,8 +1,9 @@
 import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import { useAppState, useController } from '../app/context';
+import { pickVideoFile } from '../app/mediaErrors';
 import { cellOfToken } from '../model/routing';
 import { cellTooltip, chosenModel, heatmapView } from '../store/selectors';
-import { cropBoxPercent } from './geometry';
+import { cropBoxPercent, stageSize } from './geometry';
 import { HeatmapOverlay } from './HeatmapOverlay';
 
 /**
@@ -31,7 +32,7 @@ export function VideoStage() {
     () => (meta === null ? null : heatmapView(meta, latest, heatmap.step)),
     [meta, latest, heatmap.step],
   );
-  const size = source.videoSize ?? { width: 1, height: 1 };
+  const size = stageSize(source.videoSize);
   const crop = cropBoxPercent(size.width, size.height);
   const ratio = size.width / size.height;
   const mirrored = source.kind === 'camera' && source.mirrored;
@@ -42,8 +43,8 @@ export function VideoStage() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file !== undefined) controller.openFile(file);
+    const file = pickVideoFile(Array.from(e.dataTransfer.files));
+    if (file !== null) controller.openFile(file);
   };
 
   return (

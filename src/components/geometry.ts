@@ -3,6 +3,9 @@
  * (the box has the video's aspect ratio, so percentages of it are percentages of the frame).
  * Uses the same centre-crop rule as the frames sent to the model, so the overlay covers exactly
  * the pixels the model sees.
+ *
+ * Total functions: they run during render, where a source without a picture (an audio-only file,
+ * an element not loaded yet) must draw an empty stage, not throw.
  */
 import { centerCropRect } from '../model/preprocess';
 
@@ -13,7 +16,20 @@ export interface PercentBox {
   readonly height: number;
 }
 
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+const FULL_BOX: PercentBox = { left: 0, top: 0, width: 100, height: 100 };
+const SQUARE: Size = { width: 1, height: 1 };
+
+const isFrameSize = (width: number, height: number) =>
+  Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0;
+
+/** The centre square of a videoWidth x videoHeight frame; the whole box when it has no size. */
 export function cropBoxPercent(videoWidth: number, videoHeight: number): PercentBox {
+  if (!isFrameSize(videoWidth, videoHeight)) return FULL_BOX;
   const { sx, sy, size } = centerCropRect(videoWidth, videoHeight);
   return {
     left: (100 * sx) / videoWidth,
@@ -21,4 +37,9 @@ export function cropBoxPercent(videoWidth: number, videoHeight: number): Percent
     width: (100 * size) / videoWidth,
     height: (100 * size) / videoHeight,
   };
+}
+
+/** The size the stage lays out: the video's, or a square while there is none (null or 0×0). */
+export function stageSize(videoSize: Size | null): Size {
+  return videoSize !== null && isFrameSize(videoSize.width, videoSize.height) ? videoSize : SQUARE;
 }

@@ -1,6 +1,7 @@
 /**
  * The engine's model switches with onnxruntime, the network and the canvas stubbed out: one
- * session per model, the cache of loaded models, superseded requests, a failed switch.
+ * session per model, the cache of loaded models, superseded requests, a failed switch; and
+ * dispose (every session released, the counts handed over).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
@@ -13,17 +14,24 @@ import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
 const released: string[] = [];
 /** How the mocked createSession behaves: build, hang forever, or fail. */
 const sessionMode = { value: 'ok' as 'ok' | 'hang' | 'fail' };
+/** The stall timeout each metadata fetch got. */
+const stallTimeouts: number[] = [];
 
 /** '/models/a.json' → metadata named 'a'; 'missing' answers like a 404. */
 function metaFor(url: string): ModelMetadata {
   const name = /\/([^/]+)\.json$/.exec(url)![1]!;
   if (name === 'missing') throw new Error('HTTP 404');
-  return parseModelMetadata({ ...tinyMetadataJson(), name, model_file: `${name}.onnx` });
+  const variant = name.startsWith('dense') ? 'dense' : 'mone';
+  return parseModelMetadata({ ...tinyMetadataJson(), name, variant, model_file: `${name}.onnx` });
 }
 
 vi.mock('../model/adapterProbe', () => ({ probeAdapter: () => Promise.resolve(null) }));
 vi.mock('./modelLoader', () => ({
-  fetchMetadata: (_fetch: unknown, url: string) => Promise.resolve().then(() => metaFor(url)),
+  DEFAULT_STALL_TIMEOUT_MS: 30_000,
+  fetchMetadata: (_fetch: unknown, url: string, stallMs: number) => {
+    stallTimeouts.push(stallMs);
+    return Promise.resolve().then(() => metaFor(url));
+  },
   loadModel: () =>
     Promise.resolve({ bytes: new Uint8Array(1), fromCache: false, downloaded: true }),
   modelUrlOf: (url: string, meta: ModelMetadata) => new URL(meta.model_file, url).href,
@@ -72,12 +80,13 @@ vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
 function engine() {
   const posted: FromWorker[] = [];
   const e = new InferenceEngine((m) => posted.push(m));
-  const init = (name: string) =>
+  const init = (name: string, stallTimeoutMs?: number) =>
     e.init({
       type: 'init',
       metadataUrl: `/models/${name}.json`,
       backend: 'wasm',
       warmupLevels: [],
+      ...(stallTimeoutMs !== undefined ? { stallTimeoutMs } : {}),
     });
   const use = (name: string) =>
     e.useModel({ type: 'useModel', metadataUrl: `/models/${name}.json`, warmupLevels: [0.5] });
@@ -97,6 +106,7 @@ function engine() {
 beforeEach(() => {
   released.length = 0;
   sessionMode.value = 'ok';
+  stallTimeouts.length = 0;
 });
 
 describe('InferenceEngine model switches', () => {
@@ -146,6 +156,57 @@ describe('InferenceEngine model switches', () => {
     expect(posted.at(-1)).toHaveProperty('message', expect.stringContaining('HTTP 404'));
   });
 
+  it("warms up the model's budget levels when the request names none", async () => {
+    const { e, init, posted } = engine();
+    await init('a');
+    await e.useModel({ type: 'useModel', metadataUrl: '/models/b.json' });
+    const warmups = posted.filter((m) => m.type === 'warmup');
+    expect(warmups.at(-1)).toEqual({ type: 'warmup', done: 4, total: 4 }); // levels of b
+    expect(posted.at(-1)).toMatchObject({ type: 'ready', metadataUrl: '/models/b.json' });
+  });
+
+  it('warms up a dense model once: it ignores the budget', async () => {
+    const { e, init, posted } = engine();
+    await init('a');
+    await e.useModel({ type: 'useModel', metadataUrl: '/models/dense.json' });
+    expect(posted.filter((m) => m.type === 'warmup').at(-1)).toEqual({
+      type: 'warmup',
+      done: 1,
+      total: 1,
+    });
+  });
+
+  it("a switch's downloads have the init's stall timeout", async () => {
+    const { init, use } = engine();
+    await init('a', 2000);
+    await use('b');
+    expect(stallTimeouts).toEqual([2000, 2000]);
+  });
+
+  it('dispose releases every loaded model and hands over the session counts', async () => {
+    const { e, init, use, posted } = engine();
+    await init('a');
+    await use('b');
+    await e.dispose();
+    expect(released.toSorted()).toEqual(['a', 'b']);
+    expect(posted.at(-1)).toEqual({
+      type: 'disposed',
+      sessionsCreated: 2,
+      sessionsByModel: { a: 1, b: 1 },
+    });
+  });
+
+  it('dispose during a switch: the switch stops quietly, nothing is left loaded', async () => {
+    const { e, init, use, posted } = engine();
+    await init('a');
+    const switching = use('b');
+    const disposing = e.dispose();
+    await Promise.all([switching, disposing]);
+    expect(released).toEqual(['a']); // b never got a session
+    expect(posted.filter((m) => m.type === 'error')).toEqual([]);
+    expect(posted.at(-1)).toMatchObject({ type: 'disposed', sessionsByModel: { a: 1 } });
+  });
+
   it('refuses a switch before init', async () => {
     const { use, posted } = engine();
     await use('a');
@@ -153,7 +214,7 @@ describe('InferenceEngine model switches', () => {
   });
 });
 
-describe('InferenceEngine threads and dispose', () => {
+describe('InferenceEngine threads', () => {
   // The stubs above make the page cross-origin isolated with 2 cores: 2 WASM threads.
   it('a threaded first session that hangs past the deadline asks for one thread', async () => {
     vi.useFakeTimers();
@@ -194,17 +255,5 @@ describe('InferenceEngine threads and dispose', () => {
     expect(single.posted.find((m) => m.type === 'backend')).toMatchObject({ threads: 1 });
     expect(single.posted.at(-1)).toMatchObject({ type: 'error', fatal: true });
     expect(single.posted.at(-1)).not.toMatchObject({ code: 'threads-unavailable' });
-  });
-
-  it('dispose releases every loaded session, then says so; nothing runs after', async () => {
-    const { e, init, use, posted } = engine();
-    await init('a');
-    await use('b');
-    await e.dispose();
-    expect(released.sort()).toEqual(['a', 'b']);
-    expect(posted.at(-2)).toMatchObject({ type: 'stats', loadedModels: [] });
-    expect(posted.at(-1)).toEqual({ type: 'disposed', released: 2 });
-    await e.run({ type: 'run', requestId: 1, counts: [0, 0, 0, 64], ec: 1 });
-    expect(posted.at(-1)).toMatchObject({ type: 'error', code: 'not-ready', requestId: 1 });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The worker's state and request handling: init (metadata → backend → model → session →
  * warm-up → ready), model switches (useModel), frames into the clip buffer, runs and sweeps on the
- * newest clip, stats.
+ * newest clip, stats, and dispose (stop, release the sessions, say so) before the client ends the
+ * worker.
  *
  * Invariants: one session per model, reused (a budget change is just another `expert_counts`
  * input, and switching back to a model takes its session from the cache of loaded models, at most
@@ -19,7 +20,13 @@ import { createClip } from '../model/preprocess';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
 import { EngineFailure, errorMessageOf, toEngineError } from './engineFailure';
-import { clearModelCache, fetchMetadata, loadModel, modelUrlOf } from './modelLoader';
+import {
+  clearModelCache,
+  DEFAULT_STALL_TIMEOUT_MS,
+  fetchMetadata,
+  loadModel,
+  modelUrlOf,
+} from './modelLoader';
 import { decodeOutputs } from './modelRunner';
 import type { ClipOutputs, ModelRunner } from './modelRunner';
 import type {
@@ -63,6 +70,8 @@ interface Runtime {
   readonly threads: number;
   readonly bypassCache: boolean;
   readonly verbose: boolean;
+  /** A download (metadata or model) with no bytes for this long fails with `model-stalled`. */
+  readonly stallMs: number;
 }
 
 const MAX_SWEEP_REPEATS = 50;
@@ -100,6 +109,9 @@ export class InferenceEngine {
   private runs = 0;
   /** Frames that arrived before any ClipBuffer existed. */
   private framesBeforeMetadata = 0;
+  /** The last init or model switch, and the last run or sweep that went ahead (dispose waits). */
+  private loadTask: Promise<void> = Promise.resolve();
+  private runTask: Promise<void> = Promise.resolve();
 
   constructor(post: Post) {
     this.post = post;
@@ -113,7 +125,14 @@ export class InferenceEngine {
   // ---------------------------------------------------------------------------------------------
   // init and model switches
   // ---------------------------------------------------------------------------------------------
-  async init(req: InitRequest): Promise<void> {
+  init(req: InitRequest): Promise<void> {
+    const first = this.state === 'idle';
+    const task = this.initialise(req);
+    if (first) this.loadTask = task; // a refused second init leaves the real one tracked
+    return task;
+  }
+
+  private async initialise(req: InitRequest): Promise<void> {
     if (this.state !== 'idle') {
       this.post({
         type: 'error',
@@ -127,11 +146,14 @@ export class InferenceEngine {
     const started = performance.now();
     const verbose = req.verboseLogs ?? false;
     try {
-      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl));
+      const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), stallMs);
+      if (this.isDead()) return; // disposed meanwhile: every step below is skipped
       // Frames may arrive while the model downloads: start buffering them now.
       this.clips = new ClipBuffer(meta);
 
       const adapter = await probeAdapter();
+      if (this.isDead()) return;
       const choice = chooseBackend(req.backend, adapter);
       if (!choice.ok) throw new EngineFailure('backend-unavailable', choice.reason, true);
       // SharedArrayBuffer can be missing even on an isolated page (old or locked-down browsers).
@@ -147,14 +169,17 @@ export class InferenceEngine {
         threads,
         bypassCache: req.bypassCache ?? false,
         verbose,
+        stallMs,
       };
       this.announce(choice.reason);
       configureRuntime(threads, verbose);
       const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
-      if (this.state !== 'loading') return; // device lost during warm-up: already reported
+      // Device lost (already reported) or disposed during warm-up.
+      if (this.state !== 'loading') return;
       this.activate(loaded, false, warmupMs, started);
     } catch (err) {
-      if (this.isDead()) return; // the device was lost: reported once, by deviceLost
+      // The device was lost (reported once, by deviceLost) or the engine was disposed.
+      if (this.isDead()) return;
       // Before a session exists a retry (same worker) is possible; after, the worker is spent.
       this.state = this.sessionsCreated === 0 ? 'idle' : 'dead';
       this.queued = null;
@@ -179,7 +204,9 @@ export class InferenceEngine {
       return;
     }
     this.queued = req;
-    if (this.state === 'ready') await this.drainQueue();
+    if (this.state !== 'ready') return; // the load in progress drains the queue when it ends
+    this.loadTask = this.drainQueue();
+    await this.loadTask;
   }
 
   /** Switches to the waiting request, and to the next one that arrived meanwhile. */
@@ -197,9 +224,10 @@ export class InferenceEngine {
     const previous = this.active;
     this.state = 'loading';
     try {
-      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl));
+      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), this.runtime!.stallMs);
       const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
-      if (this.state !== 'loading') return; // device lost during warm-up: already reported
+      // Device lost (already reported) or disposed during warm-up.
+      if (this.state !== 'loading') return;
       this.activate(loaded, false, warmupMs, started);
     } catch (err) {
       if (this.isDead()) return;
@@ -227,17 +255,22 @@ export class InferenceEngine {
     });
   }
 
-  /** Model bytes → session → warm-up, into the cache of loaded models (not yet active). */
+  /**
+   * Model bytes → session → warm-up, into the cache of loaded models (not yet active). Without
+   * levels: every budget level of a MoNE model; one run for a dense model (it ignores the budget).
+   */
   private async load(
     requestUrl: string,
     meta: ModelMetadata,
-    warmupLevels: readonly number[],
+    levels?: readonly number[],
   ): Promise<{ loaded: Loaded; warmupMs: number }> {
+    const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
+    if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
     const runtime = this.runtime!;
     const model = await loadModel(
       modelUrlOf(absoluteUrl(requestUrl), meta),
       meta,
-      { bypassCache: runtime.bypassCache },
+      { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
       {
         fetch: (input, init) => fetch(input, init),
         caches: caches(),
@@ -246,6 +279,8 @@ export class InferenceEngine {
       },
     );
     if (model.downloaded) this.modelDownloads++;
+    // No session for an engine that is going away (the caller stops quietly: isDead).
+    if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
 
     this.sessions.makeRoom(); // never more than MAX_LOADED_MODELS sessions at once
     let created;
@@ -475,7 +510,23 @@ export class InferenceEngine {
     );
   }
 
-  async run(req: RunRequest): Promise<void> {
+  run(req: RunRequest): Promise<void> {
+    return this.track(() => this.runOnce(req));
+  }
+
+  sweep(req: SweepRequest): Promise<void> {
+    return this.track(() => this.sweepOnce(req));
+  }
+
+  /** Starts a run or sweep; remembers it when it took the engine (dispose waits for that one). */
+  private track(start: () => Promise<void>): Promise<void> {
+    const wasBusy = this.busy;
+    const task = start(); // sets `busy` synchronously when it goes ahead
+    if (!wasBusy && this.busy) this.runTask = task;
+    return task;
+  }
+
+  private async runOnce(req: RunRequest): Promise<void> {
     const loaded = this.runnable(req.requestId);
     if (loaded === null || this.budgetError(req.requestId, req.counts, loaded.meta)) return;
     this.busy = true;
@@ -515,7 +566,7 @@ export class InferenceEngine {
     }
   }
 
-  async sweep(req: SweepRequest): Promise<void> {
+  private async sweepOnce(req: SweepRequest): Promise<void> {
     const loaded = this.runnable(req.requestId);
     if (loaded === null) return;
     if (!(Number.isInteger(req.repeats) && req.repeats >= 1 && req.repeats <= MAX_SWEEP_REPEATS)) {
@@ -571,19 +622,30 @@ export class InferenceEngine {
   }
 
   /**
-   * Releases every loaded session (after the run in flight) and stops: final stats, then
-   * `disposed`. The client terminates the worker next; nothing runs here any more.
+   * Stops for good: an init in progress skips its remaining steps, a run in flight finishes,
+   * then the session is released and `disposed` posted (the client then ends the worker).
    */
   async dispose(): Promise<void> {
     this.state = 'dead';
     this.queued = null;
-    if (this.busy) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    const loaded = this.sessions.clear();
+    await this.runTask;
+    await this.loadTask;
+    const loaded = new Set(this.sessions.clear());
+    if (this.active !== null) loaded.add(this.active);
     this.active = null;
+    for (const l of loaded) {
+      try {
+        await l.runner.release();
+      } catch {
+        // The worker ends right after this; nothing is left to free.
+      }
+    }
     this.clips?.reset();
-    await Promise.allSettled(loaded.map((l) => l.runner.release()));
-    this.stats();
-    this.post({ type: 'disposed', released: loaded.length });
+    this.post({
+      type: 'disposed',
+      sessionsCreated: this.sessionsCreated,
+      sessionsByModel: { ...this.sessionsByModel },
+    });
   }
 
   stats(): void {

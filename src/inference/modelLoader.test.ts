@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineFailure } from './engineFailure';
 import type { ByteProgress, LoaderDeps } from './modelLoader';
 import {
   cacheKey,
   clearModelCache,
+  DEFAULT_STALL_TIMEOUT_MS,
   fetchMetadata,
   loadModel,
   MODEL_CACHE_NAME,
@@ -243,5 +244,102 @@ describe('fetchMetadata', () => {
 
   it('the fixture stays valid', () => {
     expect(() => parseModelMetadata(tinyMetadataJson())).not.toThrow();
+  });
+});
+
+describe('stall timeout', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const aborted = () => new DOMException('The operation was aborted.', 'AbortError');
+
+  /** A fetch that never answers, but rejects like the browser's when its signal aborts. */
+  const silentFetch = ((_url: string, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(aborted()));
+    })) as unknown as typeof fetch;
+
+  /**
+   * A fetch whose body sends `chunks` chunks of 1000 bytes, one every `everyMs`, and ends; or goes
+   * quiet after `quietAfter` chunks. Aborting errors the body, as in the browser.
+   */
+  const trickleFetch = (chunks: number, everyMs: number, quietAfter = chunks) =>
+    ((_url: string, init?: RequestInit) => {
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          init?.signal?.addEventListener('abort', () => controller.error(aborted()));
+        },
+        async pull(controller) {
+          if (sent === quietAfter) return new Promise<void>(() => {});
+          await new Promise((resolve) => setTimeout(resolve, everyMs));
+          controller.enqueue(modelBytes(1000));
+          if (++sent === chunks) controller.close();
+        },
+      });
+      const headers = { 'Content-Length': String(chunks * 1000) };
+      return Promise.resolve(new Response(body, { headers }));
+    }) as unknown as typeof fetch;
+
+  function slow(fetchFn: typeof fetch, chunks = 4) {
+    const bytes = new Uint8Array(chunks * 1000);
+    for (let i = 0; i < chunks; i++) bytes.set(modelBytes(1000), i * 1000);
+    const s = setup(bytes);
+    return { ...s, deps: { ...s.deps, caches: undefined, fetch: fetchFn } };
+  }
+
+  it('a request that never answers fails with model-stalled after the stall timeout', async () => {
+    vi.useFakeTimers();
+    const s = slow(silentFetch);
+    let settled = false;
+    const outcome = loadModel(URL_, s.meta, { bypassCache: true, stallTimeoutMs: 2000 }, s.deps)
+      .catch((e: unknown) => e)
+      .finally(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(EngineFailure);
+    expect(error).toMatchObject({ code: 'model-stalled', fatal: true });
+    expect((error as Error).message).toBe(
+      `The model download stalled: no data for 2 s from ${URL_}. Check the connection, then press Retry.`,
+    );
+  });
+
+  it('a body that stops sending fails with model-stalled', async () => {
+    vi.useFakeTimers();
+    const s = slow(trickleFetch(4, 100, 2));
+    const options = { bypassCache: true, stallTimeoutMs: 1000 };
+    const outcome = loadModel(URL_, s.meta, options, s.deps).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(await outcome).toMatchObject({ code: 'model-stalled' });
+    expect(s.progress.at(-1)?.loadedBytes).toBe(2000); // two chunks had arrived
+  });
+
+  it('a slow download that keeps sending is never cut off', async () => {
+    vi.useFakeTimers();
+    // 4 chunks 900 ms apart: 3.6 s in all, far over the 1 s stall timeout.
+    const s = slow(trickleFetch(4, 900));
+    const options = { bypassCache: true, stallTimeoutMs: 1000 };
+    const outcome = loadModel(URL_, s.meta, options, s.deps);
+    await vi.advanceTimersByTimeAsync(4000);
+    expect((await outcome).bytes.length).toBe(4000);
+  });
+
+  it('the metadata has the same stall timeout', async () => {
+    vi.useFakeTimers();
+    const outcome = fetchMetadata(silentFetch, URL_, 500).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await outcome).toMatchObject({
+      code: 'model-stalled',
+      message: expect.stringMatching(
+        /^The model metadata download stalled: no data for 0\.5 s/,
+      ) as unknown,
+    });
+  });
+
+  it('defaults to 30 s', () => {
+    expect(DEFAULT_STALL_TIMEOUT_MS).toBe(30_000);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Metadata and model bytes: fetch with byte progress, sha256 check, Cache Storage.
+ * Metadata and model bytes: fetch with byte progress and a stall timeout, sha256 check, Cache
+ * Storage.
  *
  * The model is cached under URL + sha256 (a new export gets a new key, so a stale model is never
  * served), only after its hash matched the metadata. Cache Storage is an optimisation: when it is
@@ -39,6 +40,12 @@ export interface LoadedModel {
 /** Minimum ms between progress messages (plus the final one): ~110 chunks for 7 MB otherwise. */
 const PROGRESS_INTERVAL_MS = 50;
 
+/**
+ * A download that receives nothing (no headers, no body bytes) for this long is given up. A stall
+ * timeout: a slow link that keeps delivering bytes is never cut off.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -56,10 +63,15 @@ export function modelUrlOf(metadataUrl: string, meta: ModelMetadata): string {
   return new URL(meta.model_file, metadataUrl).href;
 }
 
-async function fetchOrFail(fetchFn: typeof fetch, url: string, what: string): Promise<Response> {
+async function fetchOrFail(
+  fetchFn: typeof fetch,
+  url: string,
+  what: string,
+  signal: AbortSignal,
+): Promise<Response> {
   let response: Response;
   try {
-    response = await fetchFn(url);
+    response = await fetchFn(url, { signal });
   } catch (err) {
     throw new EngineFailure(
       'model-missing',
@@ -77,10 +89,53 @@ async function fetchOrFail(fetchFn: typeof fetch, url: string, what: string): Pr
   return response;
 }
 
-export async function fetchMetadata(fetchFn: typeof fetch, url: string): Promise<ModelMetadata> {
-  const response = await fetchOrFail(fetchFn, url, 'model metadata');
+/**
+ * fetch(url) and `read` its body, given up with `model-stalled` once nothing arrived for
+ * `stallMs`: the clock restarts when the headers arrive and whenever `read` calls `alive` (after
+ * each chunk).
+ */
+export async function download<T>(
+  fetchFn: typeof fetch,
+  url: string,
+  what: string,
+  stallMs: number,
+  read: (response: Response, alive: () => void) => Promise<T>,
+): Promise<T> {
+  const abort = new AbortController();
+  let stalled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      abort.abort();
+    }, stallMs);
+  };
+  alive();
   try {
-    return parseModelMetadataText(await response.text());
+    const response = await fetchOrFail(fetchFn, url, what, abort.signal);
+    alive();
+    return await read(response, alive);
+  } catch (err) {
+    if (!stalled) throw err;
+    throw new EngineFailure(
+      'model-stalled',
+      `The ${what} download stalled: no data for ${stallMs / 1000} s from ${url}. Check the connection, then press Retry.`,
+      true,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function fetchMetadata(
+  fetchFn: typeof fetch,
+  url: string,
+  stallMs = DEFAULT_STALL_TIMEOUT_MS,
+): Promise<ModelMetadata> {
+  const text = await download(fetchFn, url, 'model metadata', stallMs, (r) => r.text());
+  try {
+    return parseModelMetadataText(text);
   } catch (err) {
     if (err instanceof MetadataError) {
       throw new EngineFailure('model-mismatch', `${url} is not usable: ${err.message}.`, true);
@@ -97,6 +152,7 @@ export async function readWithProgress(
   response: Response,
   expectedBytes: number,
   report: (loaded: number, total: number) => void,
+  alive: () => void = () => undefined,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const length = Number(response.headers.get('Content-Length'));
   const total =
@@ -113,6 +169,7 @@ export async function readWithProgress(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    alive();
     if (loaded + value.length > buffer.length) {
       // More than announced: grow rather than fail; the hash check decides if it is right.
       const grown = new Uint8Array(Math.max(buffer.length * 2, loaded + value.length));
@@ -182,7 +239,7 @@ async function storeInCache(
 export async function loadModel(
   url: string,
   meta: Pick<ModelMetadata, 'model_bytes' | 'model_sha256' | 'model_file'>,
-  options: { readonly bypassCache: boolean },
+  options: { readonly bypassCache: boolean; readonly stallTimeoutMs?: number },
   deps: LoaderDeps,
 ): Promise<LoadedModel> {
   const file = meta.model_file;
@@ -207,9 +264,15 @@ export async function loadModel(
     }
   }
 
-  const response = await fetchOrFail(deps.fetch, url, 'model');
-  const bytes = await readWithProgress(response, meta.model_bytes, (loadedBytes, totalBytes) =>
-    deps.onProgress({ file, loadedBytes, totalBytes, fromCache: false }),
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const bytes = await download(deps.fetch, url, 'model', stallMs, (response, alive) =>
+    readWithProgress(
+      response,
+      meta.model_bytes,
+      (loadedBytes, totalBytes) =>
+        deps.onProgress({ file, loadedBytes, totalBytes, fromCache: false }),
+      alive,
+    ),
   );
   const actual = await sha256Hex(bytes);
   if (actual !== meta.model_sha256) {

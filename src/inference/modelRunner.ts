@@ -95,7 +95,7 @@ export class ModelRunner {
     }
   }
 
-  /** Frees the session (a model released from the worker's loaded models). */
+  /** Frees the session (its weights and buffers); the runner is unusable afterwards. */
   release(): Promise<void> {
     return this.session.release();
   }

@@ -49,6 +49,15 @@ describe('SessionCache', () => {
     expect(released).toEqual([]);
   });
 
+  it('clear empties it and hands every entry to the caller, releasing none', () => {
+    const { c, released } = cache();
+    c.add('A', 'a');
+    c.add('B', 'b');
+    expect(c.clear()).toEqual(['a', 'b']);
+    expect(c.size).toBe(0);
+    expect(released).toEqual([]);
+  });
+
   it('rejects a capacity below one', () => {
     expect(() => new SessionCache(0, () => {})).toThrow(RangeError);
   });

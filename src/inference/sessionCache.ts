@@ -46,7 +46,7 @@ export class SessionCache<V> {
     this.entries.set(key, value);
   }
 
-  /** Empties the cache without calling release; returns what it held, least recently used first. */
+  /** Empties the cache without releasing anything; returns what it held (the caller frees it). */
   clear(): V[] {
     const values = this.values();
     this.entries.clear();

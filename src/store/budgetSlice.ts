@@ -10,6 +10,7 @@ export const initialBudget: BudgetState = {
   // Replaced by metadata.budget.default_ec on engineReady unless something chose an e_c first.
   ec: 0.5,
   chosen: false,
+  chosenAs: null,
   counts: null,
   mode: 'ec',
   advanced: false,
@@ -19,13 +20,17 @@ export const initialBudget: BudgetState = {
 export const createBudgetSlice: SliceCreator<BudgetSlice> = (set, get) => ({
   budget: initialBudget,
 
-  budgetChanged: (ec) => {
+  budgetChanged: (ec, as) => {
     const meta = get().engine.metadata;
     const { budget } = get();
-    const auto = { ...budget.auto, enabled: false, controller: initialAutoBudgetState };
+    // Unchanged when already off: views of `auto` do not redraw on every slider step.
+    const auto =
+      !budget.auto.enabled && budget.auto.controller === initialAutoBudgetState
+        ? budget.auto
+        : { ...budget.auto, enabled: false, controller: initialAutoBudgetState };
     if (meta === null) {
       // Before the model is known (e.g. ?ec= in the URL): keep it, engineReady validates it.
-      set({ budget: { ...budget, ec, chosen: true, auto } });
+      set({ budget: { ...budget, ec, chosen: true, chosenAs: as ?? null, auto } });
       return;
     }
     const { min_ec, max_ec } = meta.budget;
@@ -34,16 +39,20 @@ export const createBudgetSlice: SliceCreator<BudgetSlice> = (set, get) => ({
       get().errorRaised({
         scope: 'budget',
         title: 'Invalid budget',
-        message: `e_c = ${String(ec)} is outside the range this model supports [${min_ec}, ${max_ec}]; kept ${String(budget.ec)}.`,
+        message: `${as ?? `e_c = ${String(ec)}`} is outside the range this model supports [${min_ec}, ${max_ec}]; kept ${String(budget.ec)}.`,
         severity: 'warning',
       });
       return;
     }
+    // The same value again (a slider held at an end): nothing for views to redraw.
+    const same = snapped === budget.ec && budget.chosen && budget.mode === 'ec';
+    if (same && auto === budget.auto) return;
     set({
       budget: {
         ...budget,
         ec: snapped,
         chosen: true,
+        chosenAs: null,
         counts: countsFor(meta, snapped),
         mode: 'ec',
         auto,

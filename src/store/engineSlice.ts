@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../workers/protocol';
 import { countsFor, snapToGrid } from './budgetMath';
+import { addSessions, NO_SESSIONS } from './selectors';
 import { validateCounts } from '../model/budget';
 import type { EngineSlice, EngineState, SliceCreator } from './types';
 
@@ -16,11 +17,13 @@ export const initialEngine: EngineState = {
   restartReason: null,
   cacheRemoved: null,
   threadsFallback: null,
+  earlierSessions: NO_SESSIONS,
 };
 
 /** Page heading per engine error; null for transient codes the user need not see. */
 const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'model-missing': 'Model not found',
+  'model-stalled': 'Model download stalled',
   'model-corrupt': 'Model file is corrupt',
   'model-mismatch': 'Model does not match its metadata',
   'backend-unavailable': 'Backend unavailable',
@@ -34,7 +37,12 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   internal: 'Engine error',
 };
 
-const MODEL_CODES: readonly ErrorCode[] = ['model-missing', 'model-corrupt', 'model-mismatch'];
+const MODEL_CODES: readonly ErrorCode[] = [
+  'model-missing',
+  'model-stalled',
+  'model-corrupt',
+  'model-mismatch',
+];
 
 export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
   engine: initialEngine,
@@ -89,7 +97,9 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
     let rejected: string | null = null;
     if (!Number.isFinite(ec) || ec < min_ec - 1e-9 || ec > max_ec + 1e-9) {
       const replacement = Number.isFinite(ec) && ec > max_ec ? max_ec : min_ec;
-      rejected = `e_c = ${String(ec)} is outside the range this model supports [${min_ec}, ${max_ec}]; using ${replacement}.`;
+      // Quoted as written: a link's ec=1e-400 reads as 0, but "e_c = 0" is not what it said.
+      const chosen = budget.chosenAs ?? `e_c = ${String(ec)}`;
+      rejected = `${chosen} is outside the range this model supports [${min_ec}, ${max_ec}]; using ${replacement}.`;
       ec = replacement;
     }
     ec = snapToGrid(metadata, ec) ?? default_ec;
@@ -102,6 +112,7 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
       budget: {
         ...budget,
         ec,
+        chosenAs: null,
         counts: keepCustom ? budget.counts : countsFor(metadata, ec),
         mode: keepCustom ? 'custom' : 'ec',
       },
@@ -141,7 +152,15 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
 
   engineReleased: () =>
     set((s) => ({
-      engine: { ...s.engine, phase: 'released', load: null, warmup: null, initMs: null },
+      // The disposed engine's sessions move to earlierSessions when its `disposed` arrives.
+      engine: {
+        ...s.engine,
+        phase: 'released',
+        load: null,
+        warmup: null,
+        initMs: null,
+        stats: null,
+      },
     })),
 
   threadsFellBack: (reason) =>
@@ -149,10 +168,23 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
 
   cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
 
+  engineDisposed: (ev) =>
+    set((s) => ({
+      engine: { ...s.engine, earlierSessions: addSessions(s.engine.earlierSessions, ev) },
+    })),
+
   engineRestarted: (reason, backend) => {
     const previous = get().engine.backend?.backend;
     set((s) => ({
-      engine: { ...s.engine, phase: 'restarting', restartReason: reason, warmup: null },
+      engine: {
+        ...s.engine,
+        phase: 'restarting',
+        restartReason: reason,
+        warmup: null,
+        // The lost engine cannot say goodbye: count what its last stats showed.
+        earlierSessions: addSessions(s.engine.earlierSessions, s.engine.stats ?? NO_SESSIONS),
+        stats: null,
+      },
     }));
     get().errorRaised({
       scope: 'engine',

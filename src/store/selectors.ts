@@ -17,7 +17,7 @@ import {
 import { topK, type Prediction } from '../model/postprocess';
 import { percentile } from '../model/latencyStats';
 import { decodeRouting } from '../model/routing';
-import type { EngineStats, RunResult, SweepPoint } from '../workers/protocol';
+import type { EngineStats, RunResult, SessionCounts, SweepPoint } from '../workers/protocol';
 import type {
   AppError,
   BudgetState,
@@ -125,6 +125,23 @@ export function cameraFramesText(model: Pick<ModelEntry, 'id' | 'camera_mirrored
     : `unmirrored (${model.id} was trained on unmirrored frames)`;
 }
 
+export const NO_SESSIONS: SessionCounts = { sessionsCreated: 0, sessionsByModel: {} };
+
+/** Two engines' session counts together (in all and per model). */
+export function addSessions(a: SessionCounts, b: SessionCounts): SessionCounts {
+  const byModel: Record<string, number> = { ...a.sessionsByModel };
+  for (const [model, n] of Object.entries(b.sessionsByModel))
+    byModel[model] = (byModel[model] ?? 0) + n;
+  return { sessionsCreated: a.sessionsCreated + b.sessionsCreated, sessionsByModel: byModel };
+}
+
+/** Sessions created by every engine this page started: the earlier ones and the current one. */
+export function pageSessions(
+  engine: Pick<EngineState, 'earlierSessions' | 'stats'>,
+): SessionCounts {
+  return addSessions(engine.earlierSessions, engine.stats ?? NO_SESSIONS);
+}
+
 /** "mone-vivit-s 1 · vivit-dense-s 1": sessions created per model. */
 export function sessionsText(stats: Pick<EngineStats, 'sessionsByModel'> | null): string {
   const entries = Object.entries(stats?.sessionsByModel ?? {});
@@ -149,15 +166,23 @@ export interface BudgetView {
   readonly valueText: string;
 }
 
+/** What tokens per expert cost: GMACs, and the e_c they realise. */
+export function budgetCost(
+  meta: MetaForBudget,
+  counts: readonly number[],
+): { gmacs: number; effectiveEc: number } {
+  return { gmacs: gmacsForCounts(meta, counts), effectiveEc: effectiveCapacityOfCounts(counts) };
+}
+
 export function budgetView(meta: MetaForBudget, budget: BudgetState): BudgetView | null {
   if (budget.counts === null) return null;
   const counts = budget.counts;
-  const gmacs = gmacsForCounts(meta, counts);
+  const { gmacs, effectiveEc } = budgetCost(meta, counts);
   const fractionOfDense = computeFraction(meta, counts);
   const pct = Math.round(fractionOfDense * 100);
   return {
     ec: budget.ec,
-    effectiveEc: effectiveCapacityOfCounts(counts),
+    effectiveEc,
     counts,
     gmacs,
     fractionOfDense,

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { countsForBudget, validateCounts } from '../model/budget';
 import { createAppStore } from './index';
+import { pageSessions } from './selectors';
 import { readyEvent, resultFor, shippedMetadata } from './testing';
+
+const STATS = {
+  type: 'stats',
+  sessionsCreated: 0,
+  sessionsByModel: {},
+  loadedModels: [],
+  modelDownloads: 0,
+  runs: 0,
+  framesReceived: 0,
+  framesDropped: 0,
+  wasmMemoryBytes: null,
+} as const;
 
 function readyStore() {
   const store = createAppStore();
@@ -52,6 +65,57 @@ describe('engine slice', () => {
     store.getState().engineReady(readyEvent());
     expect(store.getState().budget.ec).toBe(1);
     expect(store.getState().errors[0]).toMatchObject({ scope: 'budget', title: 'Invalid budget' });
+  });
+
+  it('quotes a link value as written when clamping it: ec=1e-400 is not shown as 0', () => {
+    const store = createAppStore();
+    store.getState().budgetChanged(Number('1e-400'), 'ec=1e-400');
+    store.getState().engineReady(readyEvent());
+    expect(store.getState().budget.ec).toBe(0.15);
+    expect(store.getState().errors[0]?.message).toBe(
+      'ec=1e-400 is outside the range this model supports [0.15, 1]; using 0.15.',
+    );
+    store.getState().budgetChanged(99, 'ec=99');
+    expect(store.getState().errors[1]?.message).toMatch(/^ec=99 is outside the range/);
+  });
+
+  it('a budget change that changes nothing leaves the state as it is', () => {
+    const store = readyStore();
+    store.getState().budgetChanged(0.7);
+    const before = store.getState().budget;
+    store.getState().budgetChanged(0.7);
+    expect(store.getState().budget).toBe(before);
+    expect(store.getState().budget.auto).toBe(before.auto);
+  });
+
+  it('counts the sessions of disposed and restarted engines, in all and per model', () => {
+    const store = readyStore();
+    const s = () => store.getState();
+    s().statsReceived({ ...STATS, sessionsCreated: 2, sessionsByModel: { a: 1, b: 1 } });
+    s().initRequested('webgpu');
+    s().engineDisposed({ type: 'disposed', sessionsCreated: 2, sessionsByModel: { a: 1, b: 1 } });
+    s().statsReceived({ ...STATS, sessionsCreated: 1, sessionsByModel: { a: 1 } });
+    const all = { sessionsCreated: 3, sessionsByModel: { a: 2, b: 1 } };
+    expect(pageSessions(s().engine)).toEqual(all);
+    s().engineRestarted('The worker crashed.', 'wasm');
+    expect(s().engine.earlierSessions).toEqual(all);
+    expect(s().engine.stats).toBeNull();
+    expect(pageSessions(s().engine)).toEqual(s().engine.earlierSessions);
+  });
+
+  it('a stalled download is a model error (Retry is offered)', () => {
+    const store = createAppStore();
+    store.getState().engineFailed({
+      type: 'error',
+      code: 'model-stalled',
+      message: 'The model download stalled: no data for 30 s.',
+      fatal: true,
+    });
+    expect(store.getState().errors[0]).toMatchObject({
+      scope: 'model',
+      title: 'Model download stalled',
+    });
+    expect(store.getState().engine.phase).toBe('error');
   });
 
   it('turns fatal model errors into a message and the error phase', () => {

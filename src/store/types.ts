@@ -12,9 +12,11 @@ import type {
   Backend,
   BackendChosen,
   BackendPreference,
+  Disposed,
   EngineError,
   EngineStats,
   LoadProgress,
+  SessionCounts,
   Ready,
   RunResult,
   SweepPoint,
@@ -54,6 +56,8 @@ export interface EngineState {
   readonly cacheRemoved: number | null;
   /** Why WASM runs on one thread after multi-threaded WASM could not start; null if it did. */
   readonly threadsFallback: string | null;
+  /** Sessions of this page's earlier engines (switched away from or restarted), per model too. */
+  readonly earlierSessions: SessionCounts;
 }
 
 export interface EngineSlice {
@@ -66,6 +70,8 @@ export interface EngineSlice {
   statsReceived: (ev: EngineStats) => void;
   engineFailed: (ev: EngineError) => void;
   engineRestarted: (reason: string, backend: Backend) => void;
+  /** An engine let go of its session before the next one started. */
+  engineDisposed: (ev: Disposed) => void;
   cacheCleared: (removed: number) => void;
   /** Release pressed: sessions and worker freed; the next play, classify or Resume loads again. */
   engineReleased: () => void;
@@ -111,6 +117,11 @@ export interface BudgetState {
   readonly ec: number;
   /** False until the user or the link chose e_c; engineReady then uses the model's default. */
   readonly chosen: boolean;
+  /**
+   * How an e_c chosen before the model was known was written (`ec=1e-400` from a link), quoted
+   * if it is out of range; null otherwise.
+   */
+  readonly chosenAs: string | null;
   /** Tokens per expert per time step that the next run uses; null until metadata is known. */
   readonly counts: readonly number[] | null;
   /** 'ec': counts follow the slider through the budget rule; 'custom': typed per expert. */
@@ -126,8 +137,8 @@ export interface BudgetState {
 
 export interface BudgetSlice {
   readonly budget: BudgetState;
-  /** Slider, preset, URL or auto controller chose a new e_c. */
-  budgetChanged: (ec: number) => void;
+  /** Slider, preset, URL or auto controller chose a new e_c; `as`: how it was written. */
+  budgetChanged: (ec: number, as?: string) => void;
   /** Advanced mode: one expert's count was typed in. */
   countsEdited: (expert: number, value: number) => void;
   advancedToggled: (on: boolean) => void;

@@ -23,8 +23,17 @@ export interface InitRequest {
   /** URL of the metadata JSON (same origin), e.g. `/models/mone-vivit-s.json`. */
   readonly metadataUrl: string;
   readonly backend: BackendPreference;
-  /** e_c levels to warm up (every level the UI offers), so the slider never stutters. */
-  readonly warmupLevels: readonly number[];
+  /**
+   * e_c levels to warm up, so the slider never stutters; default every level of the metadata's
+   * budget.levels (what the UI offers), one run for a dense model. The page does not read the
+   * metadata itself: the worker fetches and validates it once and hands it over with `ready`.
+   */
+  readonly warmupLevels?: readonly number[];
+  /**
+   * A download (metadata or model) that receives no bytes for this long fails with
+   * `model-stalled`; default 30 000. A stall timeout, not a limit on the whole download.
+   */
+  readonly stallTimeoutMs?: number;
   /** Skip Cache Storage (always download); default false. */
   readonly bypassCache?: boolean;
   /**
@@ -49,7 +58,8 @@ export interface UseModelRequest {
   readonly type: 'useModel';
   /** URL of the metadata JSON, as in init. */
   readonly metadataUrl: string;
-  readonly warmupLevels: readonly number[];
+  /** As in init: default every level of the model's budget.levels (one run for a dense model). */
+  readonly warmupLevels?: readonly number[];
 }
 
 /** One video frame, already centre-cropped and resized to the model's input by the UI. */
@@ -105,8 +115,8 @@ export interface StatsRequest {
 }
 
 /**
- * Release every session (after the run in flight, if any) and stop: answered with final `stats`
- * and then `disposed`, after which the client terminates the worker.
+ * Stop and let go: an init in progress stops at its next step, a run in flight finishes, the
+ * session is released; answered with `disposed`, after which the client ends the worker.
  */
 export interface DisposeRequest {
   readonly type: 'dispose';
@@ -157,6 +167,7 @@ export interface Ready {
   readonly metadataUrl: string;
   /** True when the model's session already existed (a model used before): nothing was loaded. */
   readonly cached: boolean;
+  /** The model's metadata, validated: the page's only copy (it never fetches the metadata). */
   readonly metadata: ModelMetadata;
   readonly backend: Backend;
   readonly warmupMs: number;
@@ -238,6 +249,7 @@ export interface EngineStats {
 
 export type ErrorCode =
   | 'model-missing'
+  | 'model-stalled'
   | 'model-corrupt'
   | 'model-mismatch'
   | 'backend-unavailable'
@@ -267,11 +279,12 @@ export interface CacheCleared {
   readonly removed: number;
 }
 
-/** Every session was released; the worker can be terminated. */
-export interface Disposed {
+/** Sessions a worker created: in all, and per model (metadata name). */
+export type SessionCounts = Pick<EngineStats, 'sessionsCreated' | 'sessionsByModel'>;
+
+/** The answer to `dispose`: the sessions are released; the worker's own counters, final. */
+export interface Disposed extends SessionCounts {
   readonly type: 'disposed';
-  /** Sessions released. */
-  readonly released: number;
 }
 
 export type FromWorker =

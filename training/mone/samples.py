@@ -1,10 +1,13 @@
 """Render sample videos for the app's "try a sample" and the e2e tests.
 
     python -m mone.samples --out ../public/samples [--per-class 1] [--size 128] [--fps 30] [--seconds 1.6]
+    python -m mone.samples --dataset gestures --out ../public/samples/gesture   (224 px, 24 fps, 1.29 s)
 
 Each sample is the benchmark's scene law rendered at a higher resolution and frame rate than the
 model sees (the app samples frames at the model's 10 fps and resizes to 64x64 itself), encoded as
 H.264 (yuv420p, baseline profile) MP4, which Debian's Chromium plays. Also writes index.json.
+Gesture samples are one model clip long (the app's first clip of each loop is the whole gesture),
+rendered by the gesture renderer at twice the model's resolution and frame rate.
 """
 
 from __future__ import annotations
@@ -91,6 +94,24 @@ def render_sample(seed: int, label: int, index: int, size: int, fps: int, second
     return render(scene, times, size, seed=index)
 
 
+def render_gesture_sample(seed: int, label: int, index: int, size: int, fps: int, frames: int) -> np.ndarray:
+    """The first clip of this class from the samples split whose gesturing hand stays in frame."""
+    from .hand_render import render as render_gestures
+    from .hand_scene import GestureSpec, sample_scenes
+
+    if size % 7:
+        raise ValueError(
+            f"gesture samples keep the model's 7x7 patch grid: size must be a multiple of 7, not {size}"
+        )
+    spec = GestureSpec(frames=frames, fps=float(fps), res=size, patch=size // 7)
+    for k in range(100):
+        pack = sample_scenes(seed, "samples", [index * 1000 + k], spec, labels=[label])
+        if float(pack.facts["visible_min"][0]) >= 0.95:
+            break
+    video, _ = render_gestures(pack, spec, device="cpu")
+    return video[0].numpy()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -99,11 +120,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--seconds", type=float, default=1.6)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dataset", choices=("motion", "gestures"), default="motion")
     args = ap.parse_args(argv)
+    classes = CLASSES
+    if args.dataset == "gestures":
+        from .gestures import GESTURES
+
+        classes = GESTURES
+        if "--size" not in (argv or sys.argv):
+            args.size = 224  # 2x the model's 112 px
+        if "--fps" not in (argv or sys.argv):
+            args.fps = 24  # 2x the model's 12 fps
     index = []
-    for label, name in enumerate(CLASSES):
+    for label, name in enumerate(classes):
         for i in range(args.per_class):
-            frames = render_sample(args.seed, label, i, args.size, args.fps, args.seconds)
+            if args.dataset == "gestures":
+                # one model clip (16 frames at 12 fps) at args.fps
+                frames = render_gesture_sample(args.seed, label, i, args.size, args.fps, args.fps * 16 // 12)
+            else:
+                frames = render_sample(args.seed, label, i, args.size, args.fps, args.seconds)
             fname = f"{name}-{i}.mp4"
             write_mp4(frames, args.out / fname, args.fps)
             index.append(

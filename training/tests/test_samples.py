@@ -96,3 +96,20 @@ def test_samples_cli(tmp_path):
         first = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(float)
     ref = render_sample(0, 2, 0, 64, 30, 1.0)[0].astype(float)
     assert np.abs(first - ref).mean() < 10
+
+
+def test_gesture_samples_cli(tmp_path):
+    """One H.264 clip per gesture class, one model clip long, from the gesture renderer."""
+    from mone.gestures import GESTURES
+
+    out = tmp_path / "gesture"
+    cmd = [sys.executable, "-m", "mone.samples", "--dataset", "gestures", "--out", str(out)]
+    cmd += ["--size", "56", "--fps", "12"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=subprocess_env(), timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    samples = json.loads((out / "index.json").read_text())["samples"]
+    assert [s["label"] for s in samples] == list(GESTURES)
+    for s in samples:
+        assert (s["fps"], s["frames"], s["width"], s["height"]) == (12, 16, 56, 56)
+        info = probe(out / s["file"])
+        assert info["codec"] == "h264" and info["frames"] == 16, (s["file"], info)

@@ -1,18 +1,25 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import {
   CartesianGrid,
   ComposedChart,
   Legend,
   Line,
-  ReferenceDot,
-  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
+  usePlotArea,
+  useXAxisScale,
+  useYAxisScale,
   XAxis,
   YAxis,
 } from 'recharts';
 import { useAppState } from '../../app/context';
-import { budgetView, formatGmacs, operatingPoint, paretoCurves } from '../../store/selectors';
+import {
+  budgetCost,
+  formatGmacs,
+  operatingPoint,
+  paretoCurves,
+  type CurveSeries,
+} from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
 
 const CURVE_STYLE: Record<string, { stroke: string; dash?: string }> = {
@@ -25,25 +32,28 @@ const CURVE_STYLE: Record<string, { stroke: string; dash?: string }> = {
 /**
  * Compute–accuracy trade-off measured offline by the exporter (metadata.evaluation.curves), with
  * the current budget as a vertical line and a dot at the MoNE top-1 of the nearest e_c.
+ *
+ * Dragging the budget slider moves only the marker: the plot (curves, axes, legend) is built once
+ * per model and never redrawn for a budget change; the marker is its own small component inside
+ * it that reads the budget, at low priority (useDeferredValue: a drag stays smooth, intermediate
+ * values may be skipped), and places itself with the chart's scales.
  */
 export function ParetoChart() {
   const meta = useAppState((s) => s.engine.metadata);
-  const budget = useAppState((s) => s.budget);
+  const op = useOperatingPoint();
   const curves = useMemo(() => (meta === null ? [] : paretoCurves(meta)), [meta]);
-  const view = useMemo(() => (meta === null ? null : budgetView(meta, budget)), [meta, budget]);
-  if (meta === null || view === null) {
+  if (meta === null || op === null) {
     return (
       <ChartPanel title="Compute vs accuracy">
         <p className="muted">Available once the model has loaded.</p>
       </ChartPanel>
     );
   }
-  const op = operatingPoint(meta, view.gmacs, view.effectiveEc);
   return (
     <ChartPanel
       title="Compute vs accuracy (GMACs per clip)"
       testId="pareto-chart"
-      data={{ 'data-curves': curves.length, 'data-gmacs': view.gmacs }}
+      data={{ 'data-curves': curves.length, 'data-gmacs': op.gmacs }}
       extra={
         <span className="muted">
           now: {formatGmacs(op.gmacs)} GMACs
@@ -57,48 +67,79 @@ export function ParetoChart() {
           This model’s metadata has no evaluation curves yet; only the current budget is shown.
         </p>
       )}
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart margin={{ top: 8, right: 12, bottom: 8, left: -8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis type="number" dataKey="gmacs" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
-          <YAxis
-            type="number"
-            dataKey="top1"
-            domain={[0, 1]}
-            tick={{ fontSize: 11 }}
-            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-          />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {curves.map((c) => (
-            <Line
-              key={c.key}
-              data={[...c.points]}
-              dataKey="top1"
-              name={c.name}
-              stroke={CURVE_STYLE[c.key]?.stroke ?? '#666'}
-              strokeDasharray={CURVE_STYLE[c.key]?.dash}
-              isAnimationActive={false}
-            />
-          ))}
-          <ReferenceLine
-            x={view.gmacs}
-            stroke="#d7191c"
-            strokeDasharray="4 2"
-            ifOverflow="extendDomain"
-          />
-          {op.top1 !== null && (
-            <ReferenceDot
-              x={view.gmacs}
-              y={op.top1}
-              r={6}
-              fill="#d7191c"
-              stroke="#fff"
-              ifOverflow="extendDomain"
-            />
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
+      <ParetoPlot curves={curves} />
     </ChartPanel>
+  );
+}
+
+/** The current budget's GMACs and offline top-1, following the budget at low priority. */
+function useOperatingPoint() {
+  const meta = useAppState((s) => s.engine.metadata);
+  const counts = useDeferredValue(useAppState((s) => s.budget.counts));
+  return useMemo(() => {
+    if (meta === null || counts === null) return null;
+    const { gmacs, effectiveEc } = budgetCost(meta, counts);
+    return operatingPoint(meta, gmacs, effectiveEc);
+  }, [meta, counts]);
+}
+
+/** Redrawn only when the curves change (a new model). */
+const ParetoPlot = memo(function ParetoPlot({ curves }: { curves: readonly CurveSeries[] }) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ComposedChart margin={{ top: 8, right: 12, bottom: 8, left: -8 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
+        <XAxis type="number" dataKey="gmacs" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
+        <YAxis
+          type="number"
+          dataKey="top1"
+          domain={[0, 1]}
+          tick={{ fontSize: 11 }}
+          tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+        />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 11 }} />
+        {curves.map((c) => (
+          <Line
+            key={c.key}
+            data={[...c.points]}
+            dataKey="top1"
+            name={c.name}
+            stroke={CURVE_STYLE[c.key]?.stroke ?? '#666'}
+            strokeDasharray={CURVE_STYLE[c.key]?.dash}
+            isAnimationActive={false}
+          />
+        ))}
+        <OperatingPointMarker />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+});
+
+/**
+ * The vertical line at the budget's GMACs and the dot at its top-1, in the chart's coordinates.
+ * Every budget lies inside the x domain [0, dense GMACs], so the axes never move with it.
+ */
+function OperatingPointMarker() {
+  const op = useOperatingPoint();
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const area = usePlotArea();
+  if (op === null || x === undefined || y === undefined || area === undefined) return null;
+  const px = x(op.gmacs);
+  if (px === undefined) return null;
+  const py = op.top1 === null ? undefined : y(op.top1);
+  return (
+    <g className="operating-point" data-testid="pareto-marker" data-gmacs={op.gmacs}>
+      <line
+        x1={px}
+        x2={px}
+        y1={area.y}
+        y2={area.y + area.height}
+        stroke="#d7191c"
+        strokeDasharray="4 2"
+      />
+      {py !== undefined && <circle cx={px} cy={py} r={6} fill="#d7191c" stroke="#fff" />}
+    </g>
   );
 }
