@@ -478,20 +478,8 @@ export class AppController {
     this.stopSource();
     const request = this.cameraRequest; // bumped by stopSource: a later source wins
     this.store.getState().cameraRequested(deviceId);
-    let stream: MediaStream;
-    try {
-      stream = await openCamera(deviceId);
-    } catch (err) {
-      if (request === this.cameraRequest) {
-        const message = err instanceof CameraUnavailable ? err.message : cameraErrorMessage(err);
-        this.store.getState().sourceFailed(message);
-      }
-      return;
-    }
-    // Another source (or another camera) was chosen while the permission prompt was open.
-    if (request !== this.cameraRequest) return stopStream(stream);
-    this.stream = stream;
-    this.video.playStream(stream);
+    const stream = await this.playCamera(deviceId, request);
+    if (stream === null) return;
     try {
       const { cameras, activeId } = await listCameras(stream);
       this.store.getState().camerasListed(cameras, activeId);
@@ -547,7 +535,14 @@ export class AppController {
   }
 
   private async reopenCamera(deviceId: string | null): Promise<void> {
-    const request = this.cameraRequest;
+    await this.playCamera(deviceId, this.cameraRequest);
+  }
+
+  /**
+   * Opens the camera and plays it, unless another source (or camera) was chosen, or the tab was
+   * hidden, while the permission prompt was open; null then, or when it failed (said on the page).
+   */
+  private async playCamera(deviceId: string | null, request: number): Promise<MediaStream | null> {
     let stream: MediaStream;
     try {
       stream = await openCamera(deviceId);
@@ -556,14 +551,15 @@ export class AppController {
         const message = err instanceof CameraUnavailable ? err.message : cameraErrorMessage(err);
         this.store.getState().sourceFailed(message);
       }
-      return;
+      return null;
     }
-    // Hidden again, or another source chosen, while it opened.
     if (request !== this.cameraRequest || this.store.getState().source.hidden) {
-      return stopStream(stream);
+      stopStream(stream);
+      return null;
     }
     this.stream = stream;
     this.video.playStream(stream);
+    return stream;
   }
 
   private stopSource(): void {
