@@ -1,8 +1,10 @@
 /**
- * Camera access: open a stream (a chosen device or the default one) and list the cameras.
+ * Camera access: open a stream (a chosen device or the default one) and list the cameras with the
+ * way each faces (cameraFacing.ts).
  * Errors are turned into page sentences by mediaErrors.cameraErrorMessage.
  */
 import type { CameraInfo } from '../store/types';
+import { facingOf } from './cameraFacing';
 
 export class CameraUnavailable extends Error {
   override readonly name = 'CameraUnavailable';
@@ -27,10 +29,16 @@ export async function listCameras(
   stream: MediaStream,
 ): Promise<{ cameras: CameraInfo[]; activeId: string | null }> {
   const devices = await navigator.mediaDevices.enumerateDevices();
+  const settings = stream.getVideoTracks()[0]?.getSettings();
+  const activeId = settings?.deviceId ?? null;
   const cameras = devices
     .filter((d) => d.kind === 'videoinput')
-    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
-  const activeId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? null;
+    .map((d, i) => ({
+      deviceId: d.deviceId,
+      label: d.label || `Camera ${i + 1}`,
+      // The open camera's facingMode is known; the others only have their label.
+      facing: facingOf(d.label, d.deviceId === activeId ? settings?.facingMode : undefined),
+    }));
   return { cameras, activeId };
 }
 

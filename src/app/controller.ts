@@ -11,6 +11,10 @@
  * centre square, resized to the model input → client.sendFrame (transferred). Once the worker
  * holds a full clip, every new frame asks for a run unless one is in flight: one clip in flight,
  * never a queue.
+ *
+ * Kind to the device: a hidden tab starts no run, stops the camera's tracks and pauses playback
+ * (all back when it is visible, the same camera reopened); Release frees the sessions and the
+ * worker until the next play, classify or Resume.
  */
 import {
   createInferenceClient,
@@ -39,6 +43,7 @@ import type { BackendPreference, Ready } from '../workers/protocol';
 import { downloadFile, type DownloadKind } from './downloads';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
+import { isFrontCamera } from './cameraFacing';
 import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
 import type { LinkState } from './urlState';
 import { startUrlSync } from './urlSync';
@@ -86,6 +91,8 @@ export class AppController {
   /** The samples index asked for last, and the one the shown list came from (files are relative). */
   private samplesWanted: string | null = null;
   private samplesBase: string | null = null;
+  /** The camera the hidden tab released (reopened when visible); undefined when none was on. */
+  private hiddenCamera: string | null | undefined = undefined;
 
   constructor(store: AppStore, options: ControllerOptions) {
     this.store = store;
@@ -120,10 +127,16 @@ export class AppController {
     void this.boot(link);
     this.timers.push(
       setInterval(() => {
-        if (this.store.getState().engine.phase === 'ready') this.client?.requestStats();
+        const { engine, source } = this.store.getState();
+        if (engine.phase === 'ready' && !source.hidden) this.client?.requestStats();
       }, STATS_INTERVAL_MS),
     );
     this.unsubscribers.push(startUrlSync(this.store, this.options.search));
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.unsubscribers.push(() =>
+      document.removeEventListener('visibilitychange', this.onVisibility),
+    );
+    this.onVisibility();
   }
 
   dispose(): void {
@@ -275,6 +288,25 @@ export class AppController {
     this.initEngine(s.engine.preference);
   }
 
+  /** Frees the sessions and the worker; the next play, classify or Resume starts a fresh one. */
+  release(): void {
+    const phase = this.store.getState().engine.phase;
+    if (this.client === null || phase === 'released') return;
+    this.backendRequest++; // a backend choice still probing the adapter gives up
+    this.engineStarted = false;
+    this.sweepWanted = false;
+    this.staleRunId = this.lastRunId;
+    this.framesInClip = 0;
+    this.store.getState().engineReleased();
+    this.client.release();
+  }
+
+  /** After Release: a fresh worker loads the chosen model again (from Cache Storage). */
+  resume(): void {
+    const { engine } = this.store.getState();
+    if (engine.phase === 'released') this.initEngine(engine.preference);
+  }
+
   /**
    * A model is ready. Usually the one chosen; after a failed switch the previous one, which kept
    * running. A model chosen by default that is not the default of the backend the engine ended up
@@ -323,6 +355,7 @@ export class AppController {
 
   /** Sent with the next frame that completes a clip (see requestRun), like a run. */
   exploreBudgets(): void {
+    this.resume();
     this.sweepWanted = true;
     this.store.getState().sweepRequested(null);
   }
@@ -374,6 +407,11 @@ export class AppController {
       case 'restarted':
         this.framesInClip = 0;
         return s.engineRestarted(ev.reason, ev.backend);
+      case 'threadsFallback':
+        this.framesInClip = 0;
+        return s.threadsFellBack(ev.reason);
+      case 'released':
+        return; // the store says 'released' from the moment Release was pressed
       case 'disposed':
         return s.engineDisposed(ev);
     }
@@ -431,6 +469,7 @@ export class AppController {
   chooseSample(file: string): void {
     const sample = this.store.getState().source.samples.find((x) => x.file === file);
     if (this.samplesBase === null) return;
+    this.resume();
     this.stopSource();
     this.store.getState().sampleChosen(file);
     const what = `The sample clip "${sample?.label ?? file}"`;
@@ -438,6 +477,7 @@ export class AppController {
   }
 
   openFile(file: File): void {
+    this.resume();
     this.stopSource();
     this.store.getState().fileChosen(file.name);
     const problem = fileTypeProblem(file);
@@ -450,23 +490,12 @@ export class AppController {
   }
 
   async startCamera(deviceId: string | null = null): Promise<void> {
+    this.resume();
     this.stopSource();
     const request = this.cameraRequest; // bumped by stopSource: a later source wins
     this.store.getState().cameraRequested(deviceId);
-    let stream: MediaStream;
-    try {
-      stream = await openCamera(deviceId);
-    } catch (err) {
-      if (request === this.cameraRequest) {
-        const message = err instanceof CameraUnavailable ? err.message : cameraErrorMessage(err);
-        this.store.getState().sourceFailed(message);
-      }
-      return;
-    }
-    // Another source (or another camera) was chosen while the permission prompt was open.
-    if (request !== this.cameraRequest) return stopStream(stream);
-    this.stream = stream;
-    this.video.playStream(stream);
+    const stream = await this.playCamera(deviceId, request);
+    if (stream === null) return;
     try {
       const { cameras, activeId } = await listCameras(stream);
       this.store.getState().camerasListed(cameras, activeId);
@@ -478,6 +507,75 @@ export class AppController {
   stopCamera(): void {
     this.stopSource();
     this.store.getState().cameraStopped();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // a hidden tab
+  // -------------------------------------------------------------------------------------------
+  private readonly onVisibility = (): void => {
+    const hidden = document.visibilityState === 'hidden';
+    if (hidden === this.store.getState().source.hidden) return;
+    this.store.getState().pageVisibilityChanged(hidden);
+    if (hidden) this.pauseHidden();
+    else void this.resumeVisible();
+  };
+
+  /** No new run, the camera's tracks stopped (its device remembered), playback paused. */
+  private pauseHidden(): void {
+    this.stopCapture();
+    const { source } = this.store.getState();
+    if (source.kind === 'camera' && this.stream !== null) {
+      const settings = this.stream.getVideoTracks()[0]?.getSettings();
+      this.hiddenCamera = settings?.deviceId ?? source.cameraId;
+      this.cameraRequest++; // a camera still opening is closed when it arrives
+      this.video.stop();
+      stopStream(this.stream);
+      this.stream = null;
+    } else {
+      this.video.pause();
+    }
+  }
+
+  /** Runs resume on a fresh clip; the camera that was on reopens (same device). */
+  private async resumeVisible(): Promise<void> {
+    this.framesInClip = 0;
+    this.client?.resetClip();
+    const deviceId = this.hiddenCamera;
+    this.hiddenCamera = undefined;
+    const { source } = this.store.getState();
+    if (deviceId !== undefined && source.kind === 'camera') {
+      return this.reopenCamera(deviceId);
+    }
+    this.video.resume();
+    if (source.status === 'playing') this.startCapture();
+  }
+
+  private async reopenCamera(deviceId: string | null): Promise<void> {
+    await this.playCamera(deviceId, this.cameraRequest);
+  }
+
+  /**
+   * Opens the camera and plays it, unless another source (or camera) was chosen, or the tab was
+   * hidden, while the permission prompt was open; null then, or when it failed (said on the page).
+   */
+  private async playCamera(deviceId: string | null, request: number): Promise<MediaStream | null> {
+    let stream: MediaStream;
+    try {
+      stream = await openCamera(deviceId);
+    } catch (err) {
+      if (request === this.cameraRequest) {
+        const message = err instanceof CameraUnavailable ? err.message : cameraErrorMessage(err);
+        this.store.getState().sourceFailed(message);
+      }
+      return null;
+    }
+    if (request !== this.cameraRequest || this.store.getState().source.hidden) {
+      stopStream(stream);
+      return null;
+    }
+    this.stream = stream;
+    this.video.playStream(stream);
+    return stream;
   }
 
   private stopSource(): void {
@@ -501,6 +599,7 @@ export class AppController {
     const video = this.video.element;
     const meta = this.store.getState().engine.metadata;
     if (video === null || meta === null) return; // started again once the model is ready
+    if (this.store.getState().source.hidden) return; // started again when the tab is visible
     this.clock = initialFrameClock;
     this.stopWatching = watchVideoFrames(video, meta.video.fps, (mediaTime) =>
       this.onVideoFrame(video, mediaTime),
@@ -517,7 +616,11 @@ export class AppController {
     const meta = engine.metadata;
     if (engine.phase !== 'ready' || meta === null || this.client === null) return;
     // Each model gets the camera the way it was trained (files are never mirrored).
-    const mirrored = source.kind === 'camera' && (chosenModel(models)?.camera_mirrored ?? false);
+    // A rear camera is never a selfie view: only the front one is mirrored for such a model.
+    const mirrored =
+      source.kind === 'camera' &&
+      (chosenModel(models)?.camera_mirrored ?? false) &&
+      isFrontCamera(source.cameras, source.cameraId);
     // Looping sources: a file shorter than one clip keeps its clip across the loop point.
     const loop = video.loop ? { duration: video.duration, frames: meta.video.frames } : undefined;
     const step = frameDecision(this.clock, mediaTime, meta.video.fps, loop);
@@ -565,6 +668,7 @@ export class AppController {
   private requestRun(): void {
     const { budget } = this.store.getState();
     if (this.client === null || this.client.inFlight || budget.counts === null) return;
+    if (this.store.getState().source.hidden) return; // a frame captured just before hiding
     if (this.sweepWanted) return this.trySweep();
     this.lastRunId = this.client.run(budget.counts, runEc(budget)) ?? this.lastRunId;
   }

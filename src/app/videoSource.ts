@@ -73,6 +73,17 @@ export class VideoSource {
     video.load();
   }
 
+  /** Pauses a URL source (a hidden tab); `resume` plays it on from there. */
+  pause(): void {
+    if (this.current?.kind === 'url') this.video?.pause();
+  }
+
+  resume(): void {
+    const video = this.video;
+    if (this.current?.kind !== 'url' || video === null || !video.paused) return;
+    video.play().catch(() => undefined); // a failure shows up as the element's error event
+  }
+
   private load(source: Pending): void {
     this.stop();
     const generation = this.generation;

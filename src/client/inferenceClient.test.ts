@@ -271,4 +271,60 @@ describe('createInferenceClient', () => {
     expect(workers).toHaveLength(1);
     expect(workers[0]!.types()).toEqual(['init']);
   });
+
+  it('release: the worker disposes and is ended, none starts until the next init', async () => {
+    const { client, workers, events, last } = setup();
+    client.init(INIT);
+    client.run([0, 0, 0, 64], 1);
+    client.release();
+    expect(client.inFlight).toBe(false);
+    expect(client.run([0, 0, 0, 64], 1)).toBeNull(); // no engine now
+    expect(workers[0]!.types()).toEqual(['init', 'run', 'dispose']);
+    expect(workers[0]!.terminated).toBe(false);
+    const disposed = { type: 'disposed', sessionsCreated: 1, sessionsByModel: { m: 1 } } as const;
+    workers[0]!.emit(disposed);
+    await flush();
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([disposed, { type: 'released' }]);
+    expect(workers).toHaveLength(1);
+    client.init(INIT);
+    expect(workers).toHaveLength(2);
+    expect(last().types()).toEqual(['init']);
+  });
+
+  it('release ends a worker that does not answer in time; a release with none is immediate', async () => {
+    vi.useFakeTimers();
+    const { client, workers, events } = setup();
+    client.init(INIT);
+    client.release();
+    await vi.advanceTimersByTimeAsync(DISPOSE_TIMEOUT_MS);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([{ type: 'released' }]);
+    client.release();
+    expect(events).toEqual([{ type: 'released' }, { type: 'released' }]);
+  });
+
+  it('threads-unavailable: a fresh worker on one thread, once, and every later init too', async () => {
+    const { client, workers, events, last } = setup();
+    client.init(INIT);
+    const failed: FromWorker = {
+      type: 'error',
+      code: 'threads-unavailable',
+      message: 'Multi-threaded WASM (2 threads) could not start: it hung. Running on 1 thread.',
+      fatal: true,
+    };
+    workers[0]!.emit(failed);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events).toEqual([{ type: 'threadsFallback', reason: failed.message }]);
+    expect(last().posted[0]!.message).toEqual({ type: 'init', ...INIT, maxThreads: 1 });
+    // Should it come again, it is an error like any other (no loop).
+    last().emit(failed);
+    expect(events.at(-1)).toEqual(failed);
+    expect(workers).toHaveLength(2);
+    client.init({ ...INIT, backend: 'wasm' });
+    workers[1]!.emit({ type: 'disposed', sessionsCreated: 0, sessionsByModel: {} });
+    await flush();
+    expect(workers).toHaveLength(3);
+    expect(last().posted[0]!.message).toMatchObject({ backend: 'wasm', maxThreads: 1 });
+  });
 });

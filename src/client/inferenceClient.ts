@@ -10,6 +10,10 @@
  * (or DISPOSE_TIMEOUT_MS), ends it, and only then starts the next worker: never two sessions at
  * once, and choices skipped while a switch ran start nothing. A model switch (useModel) goes to
  * the running worker; one made between engines is loaded by the engine that starts next.
+ *
+ * `release` is a switch to no engine: the worker disposes and is ended, and none starts until
+ * the next init. A worker that could not start multi-threaded WASM (`threads-unavailable`) is
+ * ended and a fresh one loads the same model on one thread; every later init asks for one too.
  */
 import type {
   Backend,
@@ -21,7 +25,13 @@ import type {
 } from '../workers/protocol';
 import { createSwitchQueue } from './switchQueue';
 
-export type ClientEvent = FromWorker | { type: 'restarted'; reason: string; backend: Backend };
+export type ClientEvent =
+  | FromWorker
+  | { type: 'restarted'; reason: string; backend: Backend }
+  /** The worker could not run WASM threads; a fresh one now runs on one thread, and why. */
+  | { type: 'threadsFallback'; reason: string }
+  /** release() finished: the sessions were released and the worker ended. */
+  | { type: 'released' };
 export type InitOptions = Omit<InitRequest, 'type'>;
 export type UseModelOptions = Omit<UseModelRequest, 'type'>;
 
@@ -64,6 +74,11 @@ export interface InferenceClient {
   resetClip(): void;
   clearCache(): void;
   requestStats(): void;
+  /**
+   * Frees the engine: the worker releases its sessions (`disposed`) and is ended (`released`).
+   * The next init starts a fresh worker (the model comes from Cache Storage).
+   */
+  release(): void;
   dispose(): void;
   readonly inFlight: boolean;
 }
@@ -94,6 +109,8 @@ export function createInferenceClient(
   let nextRequestId = 1;
   let restarts = 0;
   let stopped = false;
+  /** Set once a worker could not run WASM threads: every later init asks for one thread. */
+  let singleThread = false;
 
   function start(): WorkerLike {
     const w = spawn();
@@ -133,14 +150,20 @@ export function createInferenceClient(
     });
   }
 
-  const switches = createSwitchQueue<InitOptions>((next) => {
+  /** null: release (no engine until the next init). */
+  const switches = createSwitchQueue<InitOptions | null>((next) => {
     const begin = () => {
       // A newer request waits: this target is stale, skip it (the queue runs the newer one).
       if (stopped || switches.superseded) return;
+      if (next === null) {
+        onEvent({ type: 'released' });
+        return;
+      }
       lastInit = modelSince === null ? next : { ...next, ...modelSince };
       modelSince = null;
       worker = start();
-      worker.postMessage({ type: 'init', ...lastInit }, []);
+      const threads = singleThread ? { maxThreads: 1 } : {};
+      worker.postMessage({ type: 'init', ...lastInit, ...threads }, []);
     };
     // No worker yet (first start, after a crash): start at once, synchronously.
     return worker === null ? begin() : retire().then(begin);
@@ -162,6 +185,14 @@ export function createInferenceClient(
 
   function receive(message: FromWorker): void {
     if ('requestId' in message && message.requestId === inFlight) inFlight = null;
+    if (message.type === 'error' && message.code === 'threads-unavailable' && !singleThread) {
+      // ORT reads numThreads once per worker: a fresh one, on one thread, loads the same model.
+      stopWorker();
+      singleThread = true;
+      onEvent({ type: 'threadsFallback', reason: message.message });
+      if (lastInit !== null) switches.request(lastInit);
+      return;
+    }
     onEvent(message);
     if (message.type === 'error' && message.code === 'webgpu-lost') {
       restart(`${message.message} Restarted on WASM.`);
@@ -211,6 +242,10 @@ export function createInferenceClient(
     resetClip: () => send({ type: 'resetClip' }),
     clearCache: () => send({ type: 'clearCache' }),
     requestStats: () => send({ type: 'stats' }),
+    release() {
+      modelSince = null;
+      switches.request(null);
+    },
     dispose() {
       stopWorker();
       for (const end of [...retiring.values()]) end();

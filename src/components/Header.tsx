@@ -3,10 +3,14 @@ import { useAppState } from '../app/context';
 import { statusText } from '../store/selectors';
 import { ModelPicker } from './ModelPicker';
 
-/** Title, engine status (data-testid="status"), the backend badge and the model picker. */
+/**
+ * Title, engine status (data-testid="status"), the hidden-tab pause, the backend badge and the
+ * model picker.
+ */
 export function Header() {
   const engine = useAppState((s) => s.engine);
   const errors = useAppState((s) => s.errors);
+  const hidden = useAppState((s) => s.source.hidden);
   const status = useMemo(() => statusText(engine, errors), [engine, errors]);
   const backend = engine.backend?.backend;
   return (
@@ -14,6 +18,10 @@ export function Header() {
       <h1>MoNE Live</h1>
       <p className={`status status-${engine.phase}`} data-testid="status" role="status">
         {status}
+      </p>
+      {/* Always present, so screen readers announce the text when it appears. */}
+      <p className="status muted" data-testid="visibility-status" role="status">
+        {hidden ? 'Paused while the tab is hidden' : ''}
       </p>
       {backend !== undefined && (
         <span className="badge" title={engine.backend?.reason}>

@@ -9,6 +9,7 @@ import {
   sessionsText,
 } from '../store/selectors';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { threadsText } from '../model/threadFallback';
 import type { BackendPreference } from '../workers/protocol';
 
 const ms = (x: number | null) => (x === null ? '–' : `${x.toFixed(1)} ms`);
@@ -44,7 +45,25 @@ export function RuntimePanel() {
         <button type="button" onClick={() => controller.clearCache()} data-testid="clear-cache">
           Clear model cache
         </button>
+        {engine.phase === 'released' ? (
+          <button type="button" onClick={() => controller.resume()} data-testid="engine-resume">
+            Resume
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() => controller.release()}
+            disabled={engine.phase === 'idle'}
+            title="Free the model sessions and the worker until the next run"
+            data-testid="engine-release"
+          >
+            Release
+          </button>
+        )}
       </div>
+      <p className="muted" role="status" data-testid="release-status">
+        {engine.phase === 'released' ? 'Released — runs resume on demand' : ''}
+      </p>
       <dl className="facts">
         <dt>Running on</dt>
         <dd>
@@ -64,9 +83,12 @@ export function RuntimePanel() {
             : 'none'}
         </dd>
         <dt>WASM threads</dt>
-        <dd>
-          {backend?.threads ?? '–'}
-          {backend !== null && !backend.crossOriginIsolated && ' (not cross-origin isolated)'}
+        <dd data-testid="wasm-threads" data-threads={backend?.threads ?? ''}>
+          {threadsText(
+            backend,
+            engine.threadsFallback,
+            typeof globalThis.SharedArrayBuffer !== 'undefined',
+          )}
         </dd>
         <dt>Model</dt>
         <dd data-testid="runtime-model" data-model={meta?.name ?? ''}>

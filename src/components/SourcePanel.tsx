@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import { useAppState, useController } from '../app/context';
+import { otherFacingCamera } from '../app/cameraFacing';
 import { cameraNote, chosenModel, sourceDescription } from '../store/selectors';
 
-/** Sample clips, the camera (picker, start/stop, mirror) and file upload. */
+/** Sample clips, the camera (picker, start/stop, front/rear, mirror) and file upload. */
 export function SourcePanel() {
   const controller = useController();
   const source = useAppState((s) => s.source);
@@ -11,6 +12,8 @@ export function SourcePanel() {
   const id = useId();
   const cameraOn = source.kind === 'camera' && source.status !== 'failed';
   const selectedSample = source.sample ?? source.samples[0]?.file ?? '';
+  // Shown only where the device has both a front and a rear camera.
+  const flipTo = cameraOn ? otherFacingCamera(source.cameras, source.cameraId) : null;
 
   return (
     <section className="panel sources" aria-labelledby={`${id}-h`}>
@@ -65,6 +68,15 @@ export function SourcePanel() {
             data-testid="camera-start"
           >
             Start camera
+          </button>
+        )}
+        {flipTo !== null && (
+          <button
+            type="button"
+            onClick={() => void controller.startCamera(flipTo.deviceId)}
+            data-testid="camera-flip"
+          >
+            {flipTo.facing === 'environment' ? 'Use rear camera' : 'Use front camera'}
           </button>
         )}
         <label>

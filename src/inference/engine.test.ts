@@ -9,8 +9,11 @@ import { tinyMetadataJson } from '../model/testFixtures';
 import type { FromWorker } from '../workers/protocol';
 import { InferenceEngine } from './engine';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
+import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
 
 const released: string[] = [];
+/** How the mocked createSession behaves: build, hang forever, or fail. */
+const sessionMode = { value: 'ok' as 'ok' | 'hang' | 'fail' };
 /** The stall timeout each metadata fetch got. */
 const stallTimeouts: number[] = [];
 
@@ -37,21 +40,25 @@ vi.mock('./modelLoader', () => ({
 vi.mock('./session', () => ({
   configureRuntime: () => undefined,
   createSession: (_bytes: unknown, _backend: unknown, meta: ModelMetadata) =>
-    Promise.resolve({
-      device: null,
-      runner: {
-        run: () =>
-          Promise.resolve({
-            logits: new Float32Array(3),
-            expertIndex: new Int32Array(64),
-            routerProbs: new Float32Array(256),
+    sessionMode.value === 'hang'
+      ? new Promise(() => undefined)
+      : sessionMode.value === 'fail'
+        ? Promise.reject(new Error('pthread pool failed'))
+        : Promise.resolve({
+            device: null,
+            runner: {
+              run: () =>
+                Promise.resolve({
+                  logits: new Float32Array(3),
+                  expertIndex: new Int32Array(64),
+                  routerProbs: new Float32Array(256),
+                }),
+              release: () => {
+                released.push(meta.name);
+                return Promise.resolve();
+              },
+            },
           }),
-        release: () => {
-          released.push(meta.name);
-          return Promise.resolve();
-        },
-      },
-    }),
 }));
 // The real ClipBuffer needs an OffscreenCanvas.
 vi.mock('./clipBuffer', () => ({
@@ -98,6 +105,7 @@ function engine() {
 
 beforeEach(() => {
   released.length = 0;
+  sessionMode.value = 'ok';
   stallTimeouts.length = 0;
 });
 
@@ -203,5 +211,49 @@ describe('InferenceEngine model switches', () => {
     const { use, posted } = engine();
     await use('a');
     expect(posted).toEqual([expect.objectContaining({ type: 'error', code: 'not-ready' })]);
+  });
+});
+
+describe('InferenceEngine threads', () => {
+  // The stubs above make the page cross-origin isolated with 2 cores: 2 WASM threads.
+  it('a threaded first session that hangs past the deadline asks for one thread', async () => {
+    vi.useFakeTimers();
+    try {
+      sessionMode.value = 'hang';
+      const { init, posted } = engine();
+      const done = init('a');
+      await vi.advanceTimersByTimeAsync(THREADED_START_TIMEOUT_MS);
+      await done;
+      expect(posted.find((m) => m.type === 'backend')).toMatchObject({ threads: 2 });
+      expect(posted.at(-1)).toMatchObject({
+        type: 'error',
+        code: 'threads-unavailable',
+        fatal: true,
+      });
+      expect(posted.at(-1)).toHaveProperty(
+        'message',
+        expect.stringContaining('Multi-threaded WASM (2 threads) could not start'),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a threaded first session that fails asks for one thread; one thread just fails', async () => {
+    sessionMode.value = 'fail';
+    const threaded = engine();
+    await threaded.init('a');
+    expect(threaded.posted.at(-1)).toMatchObject({ code: 'threads-unavailable' });
+    const single = engine();
+    await single.e.init({
+      type: 'init',
+      metadataUrl: '/models/a.json',
+      backend: 'wasm',
+      warmupLevels: [],
+      maxThreads: 1,
+    });
+    expect(single.posted.find((m) => m.type === 'backend')).toMatchObject({ threads: 1 });
+    expect(single.posted.at(-1)).toMatchObject({ type: 'error', fatal: true });
+    expect(single.posted.at(-1)).not.toMatchObject({ code: 'threads-unavailable' });
   });
 });

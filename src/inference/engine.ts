@@ -42,6 +42,13 @@ import type {
 import { configureRuntime, createSession } from './session';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { SessionCache } from './sessionCache';
+import {
+  raceTimeout,
+  singleThreadRetry,
+  THREADED_START_TIMEOUT_MS,
+  TIMED_OUT,
+  timeoutWhy,
+} from '../model/threadFallback';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -93,6 +100,8 @@ export class InferenceEngine {
   /** Exists once the metadata is known (frames are buffered while the model loads). */
   private clips: ClipBuffer | null = null;
   private busy = false;
+  /** Called when the run or sweep in flight ends (dispose waits for it). */
+  private idleWaiters: (() => void)[] = [];
   private watchingDevice = false;
   private sessionsCreated = 0;
   private readonly sessionsByModel: Record<string, number> = {};
@@ -147,7 +156,12 @@ export class InferenceEngine {
       if (this.isDead()) return;
       const choice = chooseBackend(req.backend, adapter);
       if (!choice.ok) throw new EngineFailure('backend-unavailable', choice.reason, true);
-      const threads = wasmThreads(self.crossOriginIsolated, navigator.hardwareConcurrency);
+      // SharedArrayBuffer can be missing even on an isolated page (old or locked-down browsers).
+      const shared = self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
+      const threads = Math.max(
+        1,
+        Math.min(wasmThreads(shared, navigator.hardwareConcurrency), req.maxThreads ?? Infinity),
+      );
       this.runtime = {
         backend: choice.backend,
         preference: req.backend,
@@ -271,15 +285,16 @@ export class InferenceEngine {
     this.sessions.makeRoom(); // never more than MAX_LOADED_MODELS sessions at once
     let created;
     try {
-      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+      created = await this.createFirstThreaded(model.bytes, meta);
     } catch (err) {
+      if (err instanceof EngineFailure && err.code === 'threads-unavailable') throw err;
       // 'auto' promised a working backend: if WebGPU fails to build the first session, say so
       // and use WASM. A forced WebGPU fails loudly instead.
       const first = this.sessionsCreated === 0;
       if (!(first && runtime.preference === 'auto' && runtime.backend === 'webgpu')) throw err;
       runtime.backend = 'wasm';
       this.announce(`WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
-      created = await createSession(model.bytes, runtime.backend, meta, runtime.verbose);
+      created = await this.createFirstThreaded(model.bytes, meta);
     }
     this.sessionsCreated++;
     this.sessionsByModel[meta.name] = (this.sessionsByModel[meta.name] ?? 0) + 1;
@@ -298,6 +313,29 @@ export class InferenceEngine {
     }
     this.sessions.add(absoluteUrl(requestUrl), loaded);
     return { loaded, warmupMs };
+  }
+
+  /**
+   * createSession, with a deadline for the first session when WASM runs more than one thread: a
+   * threaded build that fails or hangs there becomes 'threads-unavailable', and the client starts
+   * a fresh worker on one thread (src/model/threadFallback.ts).
+   */
+  private async createFirstThreaded(bytes: Uint8Array, meta: ModelMetadata) {
+    const runtime = this.runtime!;
+    const create = createSession(bytes, runtime.backend, meta, runtime.verbose);
+    if (runtime.threads <= 1 || this.sessionsCreated > 0) return create;
+    let why: string;
+    try {
+      const created = await raceTimeout(create, THREADED_START_TIMEOUT_MS);
+      if (created !== TIMED_OUT) return created;
+      why = timeoutWhy(THREADED_START_TIMEOUT_MS);
+    } catch (err) {
+      // WebGPU failing is the backend's problem (the caller falls back to WASM), not the threads'.
+      if (runtime.backend === 'webgpu') throw err;
+      why = errorMessageOf(err);
+    }
+    const message = singleThreadRetry(runtime.threads, true, { ok: false, why });
+    throw new EngineFailure('threads-unavailable', message!, true);
   }
 
   /** `loaded` runs from now on; answers with `ready` unless another request is waiting. */
@@ -333,6 +371,9 @@ export class InferenceEngine {
     const pending = this.releaseAfterRun;
     this.releaseAfterRun = null;
     if (pending !== null) this.releaseSession(pending);
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    waiters.forEach((resolve) => resolve());
   }
 
   /**

@@ -16,6 +16,7 @@ export const initialEngine: EngineState = {
   stats: null,
   restartReason: null,
   cacheRemoved: null,
+  threadsFallback: null,
   earlierSessions: NO_SESSIONS,
 };
 
@@ -32,6 +33,7 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'no-clip': null,
   'run-failed': 'Inference failed',
   cache: 'Model cache problem',
+  'threads-unavailable': 'WASM threads unavailable',
   internal: 'Engine error',
 };
 
@@ -147,6 +149,22 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
     }
     if (fatal) set((s) => ({ engine: { ...s.engine, phase: 'error' } }));
   },
+
+  engineReleased: () =>
+    set((s) => ({
+      // The disposed engine's sessions move to earlierSessions when its `disposed` arrives.
+      engine: {
+        ...s.engine,
+        phase: 'released',
+        load: null,
+        warmup: null,
+        initMs: null,
+        stats: null,
+      },
+    })),
+
+  threadsFellBack: (reason) =>
+    set((s) => ({ engine: { ...s.engine, threadsFallback: reason, phase: 'loading' } })),
 
   cacheCleared: (removed) => set((s) => ({ engine: { ...s.engine, cacheRemoved: removed } })),
 

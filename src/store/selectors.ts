@@ -55,6 +55,8 @@ export function statusText(engine: EngineState, errors: readonly AppError[]): st
       return 'Ready';
     case 'restarting':
       return 'Restarting the engine…';
+    case 'released':
+      return 'Released';
     case 'error': {
       const last = [...errors].reverse().find((e) => e.severity === 'error');
       return `Error: ${last?.title ?? 'the model could not be loaded'}`;

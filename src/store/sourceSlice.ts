@@ -10,6 +10,7 @@ export const initialSource: SourceState = {
   fileName: null,
   mirrored: true,
   videoSize: null,
+  hidden: false,
 };
 
 export const createSourceSlice: SliceCreator<SourceSlice> = (set, get) => {
@@ -51,5 +52,6 @@ export const createSourceSlice: SliceCreator<SourceSlice> = (set, get) => {
       });
     },
     mirrorToggled: (on) => set((s) => ({ source: { ...s.source, mirrored: on } })),
+    pageVisibilityChanged: (hidden) => set((s) => ({ source: { ...s.source, hidden } })),
   };
 };

@@ -26,9 +26,11 @@ import type {
 import type { AutoBudgetState } from './autoBudget';
 
 // ---------------------------------------------------------------------------------------------
-// engine: idle → loading(progress) → warming → ready; error / restarting from any of them
+// engine: idle → loading(progress) → warming → ready; error / restarting from any of them;
+// released (the user freed the sessions and the worker) until the next play, classify or Resume
 // ---------------------------------------------------------------------------------------------
-export type EnginePhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error' | 'restarting';
+export type EnginePhase =
+  'idle' | 'loading' | 'warming' | 'ready' | 'error' | 'restarting' | 'released';
 
 export interface BackendInfo {
   readonly backend: Backend;
@@ -52,6 +54,8 @@ export interface EngineState {
   readonly restartReason: string | null;
   /** Files removed by the last "clear cache", null before any. */
   readonly cacheRemoved: number | null;
+  /** Why WASM runs on one thread after multi-threaded WASM could not start; null if it did. */
+  readonly threadsFallback: string | null;
   /** Sessions of this page's earlier engines (switched away from or restarted), per model too. */
   readonly earlierSessions: SessionCounts;
 }
@@ -69,6 +73,10 @@ export interface EngineSlice {
   /** An engine let go of its session before the next one started. */
   engineDisposed: (ev: Disposed) => void;
   cacheCleared: (removed: number) => void;
+  /** Release pressed: sessions and worker freed; the next play, classify or Resume loads again. */
+  engineReleased: () => void;
+  /** Multi-threaded WASM could not start; a fresh worker runs on one thread. */
+  threadsFellBack: (reason: string) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,7 +229,11 @@ export interface SampleInfo {
 export interface CameraInfo {
   readonly deviceId: string;
   readonly label: string;
+  /** Front ('user') or rear ('environment') when the device says so; null when unknown. */
+  readonly facing: CameraFacing | null;
 }
+
+export type CameraFacing = 'user' | 'environment';
 
 export type SourceKind = 'none' | 'sample' | 'camera' | 'file';
 
@@ -239,6 +251,8 @@ export interface SourceState {
   readonly mirrored: boolean;
   /** Intrinsic size of the playing video (for the crop overlay). */
   readonly videoSize: { readonly width: number; readonly height: number } | null;
+  /** The tab is hidden: no runs, the camera released, playback paused until it is visible. */
+  readonly hidden: boolean;
 }
 
 export interface SourceSlice {
@@ -253,6 +267,8 @@ export interface SourceSlice {
   sourcePlaying: (width: number, height: number) => void;
   sourceFailed: (message: string) => void;
   mirrorToggled: (on: boolean) => void;
+  /** document.visibilityState changed. */
+  pageVisibilityChanged: (hidden: boolean) => void;
 }
 
 // ---------------------------------------------------------------------------------------------

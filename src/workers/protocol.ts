@@ -41,6 +41,11 @@ export interface InitRequest {
    * placement printed at session creation); default false.
    */
   readonly verboseLogs?: boolean;
+  /**
+   * At most this many WASM threads (default: as many as the page allows). The client sends 1 after
+   * a worker could not start multi-threaded WASM (`threads-unavailable`).
+   */
+  readonly maxThreads?: number;
 }
 
 /**
@@ -254,6 +259,8 @@ export type ErrorCode =
   | 'no-clip'
   | 'run-failed'
   | 'cache'
+  /** Multi-threaded WASM failed or timed out building the first session: retry on one thread. */
+  | 'threads-unavailable'
   | 'internal';
 
 export interface EngineError {
