@@ -180,6 +180,7 @@ class TrainBatches:
         if (cfg.batch_size // cfg.render_reuse) % world:
             raise SystemExit(f"error: batch_size / render_reuse not divisible by world size {world}")
         self.data = None
+        self.chunks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # rendered chunk t -> clips
         if cfg.dataset == "gestures":
             self.spec = gesture_spec(cfg)
         else:
@@ -205,7 +206,7 @@ class TrainBatches:
         k = self.cfg.render_reuse
         first = max(0, step - k + 1)
         wanted = range(first, first + k)
-        self.chunks = {t: c for t, c in getattr(self, "chunks", {}).items() if t in wanted}
+        self.chunks = {t: c for t, c in self.chunks.items() if t in wanted}
         for t in wanted:
             if t not in self.chunks:
                 self.chunks[t] = self._render_chunk(t, lo // k, hi // k)
