@@ -43,22 +43,36 @@ def evaluate(
     random_router: bool = False,
     seed: int = 0,
 ) -> dict:
-    """top-1 and, given per-expert counts, the expert of every token (N_clips, T', N)."""
+    """top-1, each clip's predicted class and, given per-expert counts, the expert of every token
+    (N_clips, T', N)."""
     model.eval()
     device = next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed)  # on the CPU: the same random router on any device
-    correct, n, experts = 0, len(data["label"]), []
+    n, preds, experts = len(data["label"]), [], []
     for s in range(0, n, batch):
         x = to_input(torch.as_tensor(data["video"][s : s + batch]).to(device))
         logits, aux = model(x, counts, random_router=random_router, generator=gen)
-        correct += int((logits.argmax(-1).cpu() == torch.as_tensor(data["label"][s : s + batch])).sum())
+        preds.append(logits.argmax(-1).cpu().numpy())
         if counts is not None:
             experts.append(aux["expert"].cpu().numpy())
     model.train()
-    res = {"top1": correct / max(n, 1), "clips": n}
+    pred = np.concatenate(preds) if preds else np.zeros(0, np.int64)
+    res = {"top1": float((pred == np.asarray(data["label"])).sum()) / max(n, 1), "clips": n, "pred": pred}
     if experts:
         res["experts"] = np.concatenate(experts)
     return res
+
+
+def pick_device(name: str, local_rank: int = 0) -> torch.device:
+    """ "auto": this process's GPU when CUDA is there (one per torchrun rank), else the CPU."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit("error: --device cuda but CUDA is not available")
+        torch.cuda.set_device(local_rank)
+        return torch.device("cuda", local_rank)
+    return torch.device(name)
 
 
 def router_quality(experts: np.ndarray, mask: np.ndarray, full: int) -> dict:
@@ -267,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
     ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     args = ap.parse_args(argv)
-    device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
+    device = pick_device(args.device)
     try:
         mone, cfg = read_checkpoint(args.mone)
         nested, nested_cfg = read_checkpoint(args.nested) if args.nested else (None, None)

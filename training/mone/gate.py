@@ -16,27 +16,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from . import datasets
 from .checkpoint import CheckpointError, read_checkpoint
 from .config import TRAINING_ROOT
-from .data import to_input
-from .evaluate import provenance
+from .evaluate import evaluate, pick_device, provenance
 from .model import MoNEViViT, gmacs
 
 MIN_FULL_TOP1 = 0.88
 MIN_GAP = 0.08
-
-
-@torch.no_grad()
-def predictions(model: MoNEViViT, video: np.ndarray, counts: list[int], batch: int = 100) -> np.ndarray:
-    device = next(model.parameters()).device
-    out = []
-    for s in range(0, len(video), batch):
-        logits, _ = model(to_input(torch.as_tensor(video[s : s + batch]).to(device)), counts)
-        out.append(logits.argmax(-1).cpu().numpy())
-    return np.concatenate(out)
 
 
 def gate(model: MoNEViViT, data: dict, classes: tuple[str, ...]) -> dict:
@@ -47,7 +35,7 @@ def gate(model: MoNEViViT, data: dict, classes: tuple[str, ...]) -> dict:
     rows = []
     for j, width in enumerate(cfg.widths):
         counts = [n if k == j else 0 for k in range(e)]
-        pred = predictions(model, data["video"], counts)
+        pred = evaluate(model, data, counts)["pred"]
         per_class = {
             c: float((pred[label == i] == i).mean()) for i, c in enumerate(classes) if (label == i).any()
         }
@@ -90,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", default=str(TRAINING_ROOT / "data-cache"))
     ap.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     args = ap.parse_args(argv)
-    device = args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
+    device = pick_device(args.device)
     try:
         model, cfg = read_checkpoint(args.checkpoint)
     except CheckpointError as exc:

@@ -74,9 +74,11 @@ V0, V1, W0, W1, A1, F1, P1, A2, F2, P2 = range(10)
 CURVE_LEN = 10
 
 FINGERS = ("index", "middle", "ring", "pinky")
-POSE_CH = (
-    ("spread",) + tuple(f"mcp_{f}" for f in FINGERS) + tuple(f"pip_{f}" for f in FINGERS)
-) + ("thumb_abd", "thumb_opp", "thumb_curl")
+POSE_CH = (("spread",) + tuple(f"mcp_{f}" for f in FINGERS) + tuple(f"pip_{f}" for f in FINGERS)) + (
+    "thumb_abd",
+    "thumb_opp",
+    "thumb_curl",
+)
 HAND_CH = ("x", "y", "log_size", "roll", "pitch", "yaw") + POSE_CH
 HAND_STATIC = (
     "present",
@@ -824,11 +826,11 @@ def _other_things(d: _Draw, hand, obj, ost, spec: GestureSpec, size: float) -> N
         obj[0, :, F1] = obj[0, :, F2] = 1.0
         obj[0, OC["x"]] = hand[HC["x"]]
         obj[0, OC["y"]] = hand[HC["y"]]
-        obj[0, OC["x"], V0:V1 + 1] += off * math.sin(roll)
-        obj[0, OC["y"], V0:V1 + 1] -= off * math.cos(roll)
+        obj[0, OC["x"], V0 : V1 + 1] += off * math.sin(roll)
+        obj[0, OC["y"], V0 : V1 + 1] -= off * math.cos(roll)
         obj[0, OC["angle"]] = hand[HC["roll"]]
         _set(obj[0], OC["log_size"], math.log(size * d.u(0.45, 0.65)))
-        obj[0, OC["log_size"], W0:W1 + 1] = (0.0, 1.0)
+        obj[0, OC["log_size"], W0 : W1 + 1] = (0.0, 1.0)
     else:  # pose changes between resting poses, with a small drift
         i = d.pick(len(RESTING))
         j = (i + 1 + d.pick(len(RESTING) - 1)) % len(RESTING)

@@ -21,8 +21,9 @@ import torch
 from . import budget, datasets
 from .config import TRAINING_ROOT, Stage, TrainConfig, load_config
 from .data import to_input
+from .evaluate import pick_device
 from .model import MoNEViViT
-from .train import Trainee, loss_fn, pick_device, width_counts
+from .train import Trainee, loss_fn, width_counts
 
 
 def _timed(fn, device: torch.device, steps: int, warmup: int = 2) -> float:

@@ -26,9 +26,10 @@ import torch.nn.functional as F
 from . import datasets
 from .config import TRAINING_ROOT, TrainConfig, load_config
 from .data import to_input
+from .evaluate import pick_device
 from .gestures import GESTURES
 from .model import MoNEViViT
-from .train import lr_at, pick_device
+from .train import lr_at
 
 PAIRS = (
     ("swiping_left", "swiping_right"),

@@ -23,23 +23,8 @@ from . import budget, datasets
 from .checkpoint import CheckpointError, load_checkpoint, same_config, save_checkpoint, save_weights
 from .config import TRAINING_ROOT, Stage, TrainConfig, load_config, runs_root
 from .data import to_input
-from .evaluate import ROUTER_BUDGET, evaluate, router_quality
+from .evaluate import ROUTER_BUDGET, evaluate, pick_device, router_quality
 from .model import MoNEViViT
-
-
-# =============================================================================================
-# Device
-# =============================================================================================
-def pick_device(name: str, local_rank: int = 0) -> torch.device:
-    """ "auto": this process's GPU when CUDA is there (one per torchrun rank), else the CPU."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda":
-        if not torch.cuda.is_available():
-            raise SystemExit("error: --device cuda but CUDA is not available")
-        torch.cuda.set_device(local_rank)
-        return torch.device("cuda", local_rank)
-    return torch.device(name)
 
 
 # =============================================================================================
