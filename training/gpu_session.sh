@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One call of the device tool (run from the repository root; at most 10 minutes a command):
-#   bash training/gpu_session.sh probe   machine facts, throughput of the B shape (probe.json) and
-#                                        the shortcut check of the benchmark (shortcuts.json)
+#   bash training/gpu_session.sh probe   machine facts, throughput of the B shape (probe.json), the
+#                                        GPU benchmark per budget (gpu-bench.json) and the shortcut
+#                                        check of the benchmark (shortcuts.json)
 #   bash training/gpu_session.sh b       the gesture recipe: dense_b in the background, beside
 #                                        nested_b -> gate -> mone_b; then the evaluation. Stops
 #                                        training at STOP_AFTER seconds (default 480) so the results
@@ -28,6 +29,9 @@ case $phase in
     nvidia-smi -L || echo "no nvidia-smi"
     python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available() and torch.cuda.get_device_name(0))'
     python3 -m mone.probe --config "$(cfg nested_b)" --steps 8 --out "$out/results/probe.json"
+    # inference per budget (eager and CUDA graphs, sliced and masked routes) and the training step
+    # of MoNE against dense, on random weights of the B shape (run time does not depend on them)
+    python3 -m mone.gpu_bench --config "$(cfg mone_b)" ${GPU_BENCH_ARGS:-} --out "$out/results/gpu-bench.json"
     # single-frame and shuffled-frame models on the paired classes (near 50% = no shortcut)
     python3 -m mone.shortcuts --config "$(cfg dense_b)" --steps "${SHORTCUT_STEPS:-300}" \
       --out "$out/results/shortcuts.json"

@@ -533,6 +533,9 @@ def _stage(fn, compile_: bool):
     if not compile_:
         return fn
     if fn not in _COMPILED:
+        # a compiler failure on some machine must cost speed, not the run: dynamo then runs the
+        # frame eagerly (with a warning) instead of raising
+        torch._dynamo.config.suppress_errors = True
         _COMPILED[fn] = torch.compile(fn, dynamic=False)
     return _COMPILED[fn]
 

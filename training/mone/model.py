@@ -177,6 +177,18 @@ class MoNEBlock(nn.Module):
         )
         return z + (self.alpha * r + 1.0) * m
 
+    def forward_masked(self, x: torch.Tensor, mask: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
+        """The same block as `forward` by a different route: one full-width matmul per projection,
+        with `mask` (B, N, D) = 1 on the first d_j features of each token's expert, 0 elsewhere.
+        Masking an in-projection's input is reading its first d_j features; masking an
+        out-projection's output is writing the first d_j and padding with zeros. Dense FLOPs in 4
+        kernels instead of 4 per expert: the faster route where a GPU is bound by kernel launches
+        (small batches), not by FLOPs. Tokens may be in any order."""
+        a = attention(self.qkv(self.ln1(x) * mask), self.heads)
+        z = x + self.proj(a) * mask
+        m = self.fc2(F.gelu(self.fc1(self.ln2(z) * mask))) * mask
+        return z + (self.alpha * r + 1.0) * m
+
 
 class DenseBlock(nn.Module):
     """Plain pre-LN transformer block (temporal transformer)."""
@@ -242,6 +254,9 @@ class MoNEViViT(nn.Module):
         self.temporal = nn.ModuleList([DenseBlock(cfg) for _ in range(cfg.temporal_depth)])
         self.ln_out = nn.LayerNorm(d)
         self.head = nn.Linear(d, cfg.num_classes)
+        # each expert's width as a tensor for the masked route (not a parameter, not saved; made
+        # here because a copy from the host may not happen inside a captured CUDA graph)
+        self.register_buffer("expert_widths", torch.tensor(cfg.widths), persistent=False)
         self.apply(self._init)
         self._init_tubelet()
 
@@ -295,8 +310,12 @@ class MoNEViViT(nn.Module):
         counts: list[int] | None = None,
         random_router: bool = False,
         generator=None,
+        route: str = "sliced",
     ) -> tuple[torch.Tensor, dict]:
-        """video (B, T, 3, H, W) normalised; counts per expert per time step (None = the dense model)."""
+        """video (B, T, 3, H, W) normalised; counts per expert per time step (None = the dense model).
+        route: how the MoNE blocks run, same result either way: "sliced" = tokens sorted into expert
+        groups, each expert's matmuls on its own slice (fewer FLOPs); "masked" = full-width matmuls
+        with per-token feature masks (fewer kernels, see MoNEBlock.forward_masked)."""
         cfg = self.cfg
         b = video.shape[0]
         n, e = cfg.tokens_per_step, cfg.num_experts
@@ -311,11 +330,20 @@ class MoNEViViT(nn.Module):
         else:
             perm, expert, probs = self.route(x, counts, random_router, generator)
             r = probs.gather(2, expert.unsqueeze(-1))  # (B', N, 1): prob of the token's own expert
-            x = x.gather(1, perm.unsqueeze(-1).expand(-1, -1, cfg.dim))  # sorted into expert groups
-            r = r.gather(1, perm.unsqueeze(-1))
-        groups = expert_groups(counts)
-        for blk in self.spatial:
-            x = blk(x, groups, r)
+            if route == "sliced":
+                x = x.gather(1, perm.unsqueeze(-1).expand(-1, -1, cfg.dim))  # sorted into expert groups
+                r = r.gather(1, perm.unsqueeze(-1))
+        if route == "masked":
+            widths = self.expert_widths[expert]  # (B', N)
+            mask = (torch.arange(cfg.dim, device=x.device) < widths.unsqueeze(-1)).to(x.dtype)
+            for blk in self.spatial:
+                x = blk.forward_masked(x, mask, r)
+        elif route == "sliced":
+            groups = expert_groups(counts)
+            for blk in self.spatial:
+                x = blk(x, groups, r)
+        else:
+            raise ValueError(f"route must be 'sliced' or 'masked', not {route!r}")
         x = self.ln_spatial(x).mean(dim=1).reshape(b, cfg.time_steps, cfg.dim)  # (B, T', D)
         x = x + self.pos_temporal
         for blk in self.temporal:

@@ -302,6 +302,24 @@ def test_model_forward_equals_unpermuted_reference(tiny_model, tiny_video, ec):
     torch.testing.assert_close(logits, ref_logits, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("ec", BUDGETS)
+def test_masked_route_equals_sliced_route(tiny_model, tiny_video, ec):
+    """The full-width matmuls with feature masks compute the same model as the per-expert slices,
+    gradients included (the GPU benchmark picks between them by speed alone)."""
+    counts = budget.counts_for_budget(ec, tiny_model.cfg.tokens_per_step)
+    video = tiny_video.clone().requires_grad_(True)
+    out = {}
+    for route in ("sliced", "masked"):
+        logits, aux = tiny_model(video, counts, route=route)
+        (grad,) = torch.autograd.grad(logits.square().sum(), video)
+        out[route] = (logits.detach(), aux["expert"], grad)
+    torch.testing.assert_close(out["masked"][0], out["sliced"][0], rtol=1e-4, atol=1e-5)
+    assert torch.equal(out["masked"][1], out["sliced"][1])
+    torch.testing.assert_close(out["masked"][2], out["sliced"][2], rtol=1e-3, atol=1e-5)
+    with pytest.raises(ValueError, match="route"):
+        tiny_model(tiny_video, counts, route="grouped")
+
+
 # ---------------------------------------------------------------------------------------------
 # (e) expert assignment respects the counts in every time step
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""The GPU benchmark script, run on the CPU with the tiny stand-in of the B shape: it must work
+before any GPU minute is spent on it."""
+
+import json
+from pathlib import Path
+
+from mone.gpu_bench import BUDGETS, main, ratios
+
+CONFIGS = Path(__file__).parent / "configs"
+
+
+def test_ratios_are_against_full_budget_and_dense():
+    ms = {"0.25": 2.5, "0.5": 3.0, "0.75": 4.0, "1.0": 5.0, "dense": 4.0}
+    g = {0.25: 0.4, 0.5: 0.6, 0.75: 0.8, 1.0: 1.0}
+    r = ratios(ms, g)
+    assert r["0.5"] == {"latency_ratio": 0.6, "vs_dense": 0.75, "gmacs_ratio": 0.6, "latency_over_gmacs": 1.0}
+    assert r["0.25"]["latency_over_gmacs"] == 1.25
+    assert r["1.0"]["latency_ratio"] == 1.0
+
+
+def test_cli_times_every_budget_route_and_the_training_step(tmp_path):
+    out = tmp_path / "bench.json"
+    argv = ["--config", str(CONFIGS / "mone_b.py"), "--device", "cpu", "--batches", "1,2"]
+    argv += ["--rounds", "1", "--reps", "1", "--train-batch", "2", "--out", str(out)]
+    assert main(argv) == 0
+    res = json.loads(out.read_text())
+    # graph mode needs CUDA: on the CPU only eager rows, one per batch and route
+    assert [(r["batch"], r["route"], r["mode"]) for r in res["inference"]] == [
+        (1, "sliced", "eager"),
+        (1, "masked", "eager"),
+        (2, "sliced", "eager"),
+        (2, "masked", "eager"),
+    ]
+    for row in res["inference"]:
+        assert "failed" not in row, row
+        assert set(row["ms"]) == {*(str(ec) for ec in BUDGETS), "dense"}
+        assert all(v > 0 for v in row["ms"].values())
+        assert row["ratios"]["1.0"]["latency_ratio"] == 1.0
+        assert 0 < row["ratios"]["0.25"]["gmacs_ratio"] < row["ratios"]["0.75"]["gmacs_ratio"] < 1
+    assert set(res["train_ms"]) == {"dense", "0.5 sliced", "0.5 masked"}
+    assert all(v > 0 for v in res["train_ms"].values())
