@@ -119,8 +119,10 @@ test(
       'data-agree',
       String(moneTop === denseTop),
     );
-    const agreements = await numberAttr(page, 'compare-agreement', 'data-agreements');
-    const clips = await comparedClips(page);
+    // Both from one render.
+    const [agreements, clips] = await page
+      .getByTestId('compare-agreement')
+      .evaluate((el) => [Number(el.dataset.agreements), Number(el.dataset.clips)]);
     console.log(
       `[compare ${backend}] ${sample.label} at e_c = ${ec}: ${agreements}/${clips} agree; ` +
         `last clip MoNE ${moneMs.toFixed(1)} ms ${moneGmacs.toFixed(4)} GMACs (${moneTop}), ` +
