@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { BudgetPanel } from './components/BudgetPanel';
+import { ComparePanel } from './components/ComparePanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorRegion } from './components/ErrorRegion';
 import { Header } from './components/Header';
@@ -29,6 +30,7 @@ export function App() {
         <div className="col-side">
           <Predictions />
           <BudgetPanel />
+          <ComparePanel />
         </div>
         <ErrorBoundary area="The charts">
           <Suspense fallback={<div className="charts muted">Loading charts…</div>}>

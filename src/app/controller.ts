@@ -37,6 +37,7 @@ import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';
 import { countsFor } from '../store/budgetMath';
 import type { AppStore } from '../store';
+import { compareAvailability } from '../store/compare';
 import { chosenModel } from '../store/selectors';
 import type { ModelChoice } from '../store/types';
 import type { BackendPreference, Ready } from '../workers/protocol';
@@ -377,16 +378,19 @@ export class AppController {
     const s = this.store.getState();
     switch (ev.type) {
       case 'loadProgress':
-        return s.loadProgressed(ev);
+        return ev.purpose === 'baseline' ? s.baselineLoadProgressed(ev) : s.loadProgressed(ev);
       case 'backend':
         return s.backendChosen(ev);
       case 'warmup':
-        return s.warmupProgressed(ev);
+        return ev.purpose === 'baseline' ? s.baselineLoadProgressed(ev) : s.warmupProgressed(ev);
       case 'ready':
         return this.modelReady(ev);
       case 'result':
         // A run that was in flight when the source changed describes the old video.
-        if (ev.requestId > this.staleRunId) s.clipScored(ev, performance.now(), Date.now());
+        if (ev.requestId > this.staleRunId) {
+          s.clipScored(ev, performance.now(), Date.now());
+          this.store.getState().clipCompared(ev);
+        }
         this.client?.requestStats();
         return;
       case 'busy':
@@ -670,6 +674,19 @@ export class AppController {
     if (this.client === null || this.client.inFlight || budget.counts === null) return;
     if (this.store.getState().source.hidden) return; // a frame captured just before hiding
     if (this.sweepWanted) return this.trySweep();
-    this.lastRunId = this.client.run(budget.counts, runEc(budget)) ?? this.lastRunId;
+    const baseline = this.compareBaseline();
+    this.lastRunId = this.client.run(budget.counts, runEc(budget), baseline) ?? this.lastRunId;
+  }
+
+  /**
+   * Compare mode: the chosen model's dense baseline, to run on the same clip in the same request
+   * (the frames go to the worker once; one answer carries both). Only while the running model is
+   * the chosen one: during a switch the old model's clips would be compared with the wrong pair.
+   */
+  private compareBaseline(): { metadataUrl: string } | undefined {
+    const { compare, models, engine } = this.store.getState();
+    if (!compare.enabled || engine.metadata?.name !== models.choice?.id) return undefined;
+    const { baseline } = compareAvailability(models);
+    return baseline === null ? undefined : { metadataUrl: this.urlOf(metadataFileOf(baseline)) };
   }
 }

@@ -97,6 +97,24 @@ describe('createInferenceClient', () => {
     });
   });
 
+  it('compare mode: one run request names the baseline; without one the field is absent', () => {
+    const { client, last } = setup();
+    client.init(INIT);
+    const baseline = { metadataUrl: '/models/dense.json' };
+    expect(client.run([0, 0, 0, 64], 1, baseline)).toBe(1);
+    expect(last().posted.at(-1)!.message).toEqual({
+      type: 'run',
+      requestId: 1,
+      counts: [0, 0, 0, 64],
+      ec: 1,
+      baseline,
+    });
+    expect(client.run([0, 0, 0, 64], 1, baseline)).toBeNull(); // still one request in flight
+    last().emit({ type: 'busy', requestId: 1 });
+    client.run([0, 0, 0, 64], 1);
+    expect(last().posted.at(-1)!.message).not.toHaveProperty('baseline');
+  });
+
   it('transfers frames with the UI clock origin', () => {
     const { client, last } = setup();
     client.init(INIT);

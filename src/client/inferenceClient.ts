@@ -19,6 +19,7 @@ import type {
   Backend,
   FromWorker,
   InitRequest,
+  RunRequest,
   SweepRequest,
   ToWorker,
   UseModelRequest,
@@ -68,8 +69,11 @@ export interface InferenceClient {
    * `mirrored` flips it left-right before the model.
    */
   sendFrame(bitmap: ImageBitmap, time: number, capturedAt: number, mirrored?: boolean): void;
-  /** Request id, or null when a run or sweep is already in flight. */
-  run(counts: readonly number[], ec: number): number | null;
+  /**
+   * Request id, or null when a run or sweep is already in flight. `baseline` (compare mode): the
+   * worker also runs that model on the same clip and answers with both in one result.
+   */
+  run(counts: readonly number[], ec: number, baseline?: RunRequest['baseline']): number | null;
   sweep(budgets: SweepRequest['budgets'], repeats: number): number | null;
   resetClip(): void;
   clearCache(): void;
@@ -236,7 +240,14 @@ export function createInferenceClient(
       const timeOrigin = performance.timeOrigin;
       send({ type: 'frame', bitmap, time, capturedAt, timeOrigin, mirrored }, [bitmap]);
     },
-    run: (counts, ec) => request((requestId) => ({ type: 'run', requestId, counts, ec })),
+    run: (counts, ec, baseline) =>
+      request((requestId) => ({
+        type: 'run',
+        requestId,
+        counts,
+        ec,
+        ...(baseline === undefined ? {} : { baseline }),
+      })),
     sweep: (budgets, repeats) =>
       request((requestId) => ({ type: 'sweep', requestId, budgets, repeats })),
     resetClip: () => send({ type: 'resetClip' }),

@@ -14,6 +14,8 @@ import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
 const released: string[] = [];
 /** How the mocked createSession behaves: build, hang forever, or fail. */
 const sessionMode = { value: 'ok' as 'ok' | 'hang' | 'fail' };
+/** The mocked ClipBuffer holds a full clip (runs can go ahead). */
+const clipReady = { value: false };
 /** The stall timeout each metadata fetch got. */
 const stallTimeouts: number[] = [];
 
@@ -69,7 +71,7 @@ vi.mock('./clipBuffer', () => ({
     useModel() {}
     reset() {}
     takeInto() {
-      return null;
+      return clipReady.value ? { time: 1, capturedAt: 0, preprocessMs: 0 } : null;
     }
   },
 }));
@@ -106,6 +108,7 @@ function engine() {
 beforeEach(() => {
   released.length = 0;
   sessionMode.value = 'ok';
+  clipReady.value = false;
   stallTimeouts.length = 0;
 });
 
@@ -255,5 +258,90 @@ describe('InferenceEngine threads', () => {
     expect(single.posted.find((m) => m.type === 'backend')).toMatchObject({ threads: 1 });
     expect(single.posted.at(-1)).toMatchObject({ type: 'error', fatal: true });
     expect(single.posted.at(-1)).not.toMatchObject({ code: 'threads-unavailable' });
+  });
+});
+
+describe('InferenceEngine compare mode', () => {
+  let nextId = 1;
+  const compared = (e: InferenceEngine, baseline: string) =>
+    e.run({
+      type: 'run',
+      requestId: nextId++,
+      counts: [4, 4, 4, 4],
+      ec: 0.5,
+      baseline: { metadataUrl: `/models/${baseline}.json` },
+    });
+  const results = (posted: FromWorker[]) => posted.flatMap((m) => (m.type === 'result' ? [m] : []));
+
+  it('runs the baseline on the same clip, loading it once: one session per model', async () => {
+    clipReady.value = true;
+    const { e, init, posted, stats, readies } = engine();
+    await init('a');
+    const before = posted.length;
+    await compared(e, 'dense');
+    await compared(e, 'dense');
+    const [first, second] = results(posted);
+    for (const r of [first, second]) {
+      expect(r?.baseline).toMatchObject({ ok: true, model: 'dense' });
+      if (r?.baseline?.ok !== true) throw new Error('no baseline');
+      expect(r.baseline.probs).toHaveLength(3);
+      expect(r.baseline.runMs).toBeGreaterThanOrEqual(0);
+      expect(r.baseline.gmacs).toBeGreaterThan(r.gmacs); // all tokens on the full expert
+    }
+    // The baseline's download and warm-up are tagged: the page keeps the running model ready.
+    const progress = posted
+      .slice(before)
+      .filter((m) => m.type === 'warmup' || m.type === 'loadProgress');
+    expect(progress).toHaveLength(2); // the dense warm-up's one run: 0/1, 1/1
+    expect(progress.every((m) => 'purpose' in m && m.purpose === 'baseline')).toBe(true);
+    expect(readies()).toEqual(['a']); // no `ready` for the baseline
+    expect(stats()).toMatchObject({
+      sessionsCreated: 2,
+      sessionsByModel: { a: 1, dense: 1 },
+      loadedModels: ['dense', 'a'], // the running model is kept longest
+      runs: 4,
+    });
+  });
+
+  it('a run without a baseline runs one model; the baseline session stays loaded', async () => {
+    clipReady.value = true;
+    const { e, init, posted, stats } = engine();
+    await init('a');
+    await compared(e, 'dense');
+    await e.run({ type: 'run', requestId: 99, counts: [4, 4, 4, 4], ec: 0.5 });
+    expect(results(posted).at(-1)).not.toHaveProperty('baseline');
+    expect(stats()).toMatchObject({ loadedModels: ['dense', 'a'], runs: 3 });
+    expect(released).toEqual([]);
+  });
+
+  it('a baseline that cannot be compared or loaded is named; the model result still comes', async () => {
+    clipReady.value = true;
+    const { e, init, posted, stats } = engine();
+    await init('a');
+    await compared(e, 'b');
+    await compared(e, 'missing');
+    const [mone, missing] = results(posted);
+    expect(mone?.baseline).toEqual({
+      ok: false,
+      metadataUrl: '/models/b.json',
+      message: '"b" cannot be compared with "a": it is not a dense model.',
+    });
+    expect(missing?.baseline).toMatchObject({ ok: false });
+    expect(missing?.baseline).toHaveProperty('message', expect.stringContaining('HTTP 404'));
+    expect(missing?.probs).toHaveLength(3);
+    expect(stats()).toMatchObject({ sessionsByModel: { a: 1 } }); // no session for either
+    await compared(e, 'dense'); // the engine is still ready
+    expect(results(posted).at(-1)?.baseline).toMatchObject({ ok: true });
+  });
+
+  it('a model switch made while the baseline loads waits for the run, then happens', async () => {
+    clipReady.value = true;
+    const { e, init, use, posted, readies } = engine();
+    await init('a');
+    const run = compared(e, 'dense');
+    const switching = use('c');
+    await Promise.all([run, switching]);
+    await vi.waitFor(() => expect(readies()).toEqual(['a', 'c']));
+    expect(results(posted)[0]?.baseline).toMatchObject({ ok: true });
   });
 });

@@ -14,8 +14,11 @@ import type { AdapterInfo, Backend, BackendPreference } from '../model/backendCh
 import { probeAdapter } from '../model/adapterProbe';
 import { chooseBackend, wasmThreads } from '../model/backendChoice';
 import { countsForBudget, validateCounts } from '../model/budget';
+import { compareProblem } from '../model/compare';
+import { fullExpertCounts, gmacsForCounts } from '../model/macs';
 import { median } from '../model/latencyStats';
 import type { ModelMetadata } from '../model/metadata';
+import { softmax } from '../model/postprocess';
 import { createClip } from '../model/preprocess';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
@@ -30,6 +33,7 @@ import {
 import { decodeOutputs } from './modelRunner';
 import type { ClipOutputs, ModelRunner } from './modelRunner';
 import type {
+  BaselineOutcome,
   EngineError,
   FrameMessage,
   FromWorker,
@@ -92,9 +96,12 @@ export class InferenceEngine {
   );
   /** The model runs use; set once init succeeded. */
   private active: Loaded | null = null;
-  /** The model of the run or sweep in flight; its release waits for the run to end. */
-  private running: Loaded | null = null;
-  private releaseAfterRun: Loaded | null = null;
+  /**
+   * The models of the run or sweep in flight (two in compare mode); a release of one of them
+   * waits for the run to end.
+   */
+  private running = new Set<Loaded>();
+  private releaseAfterRun: Loaded[] = [];
   /** The latest useModel request waiting for the current load to end. */
   private queued: UseModelRequest | null = null;
   /** Exists once the metadata is known (frames are buffered while the model loads). */
@@ -263,7 +270,9 @@ export class InferenceEngine {
     requestUrl: string,
     meta: ModelMetadata,
     levels?: readonly number[],
+    purpose?: 'baseline',
   ): Promise<{ loaded: Loaded; warmupMs: number }> {
+    const tag = purpose === undefined ? {} : { purpose };
     const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
     const runtime = this.runtime!;
@@ -274,7 +283,7 @@ export class InferenceEngine {
       {
         fetch: (input, init) => fetch(input, init),
         caches: caches(),
-        onProgress: (p) => this.post({ type: 'loadProgress', ...p }),
+        onProgress: (p) => this.post({ type: 'loadProgress', ...p, ...tag }),
         onWarning: (message) => this.post({ type: 'error', code: 'cache', message, fatal: false }),
       },
     );
@@ -306,7 +315,7 @@ export class InferenceEngine {
     const loaded: Loaded = { meta, runner: created.runner, requestUrl, clip: createClip(meta) };
     let warmupMs;
     try {
-      warmupMs = await this.warmUp(loaded, warmupLevels);
+      warmupMs = await this.warmUp(loaded, warmupLevels, tag);
     } catch (err) {
       this.releaseSession(loaded);
       throw err;
@@ -357,8 +366,8 @@ export class InferenceEngine {
   }
 
   private releaseSession(loaded: Loaded): void {
-    if (loaded === this.running) {
-      this.releaseAfterRun = loaded;
+    if (this.running.has(loaded)) {
+      this.releaseAfterRun.push(loaded);
       return;
     }
     loaded.runner.release().catch(() => undefined); // a failed release leaks, nothing worse
@@ -367,10 +376,10 @@ export class InferenceEngine {
   /** Marks the end of a run or sweep on `this.running`; a release it held back happens now. */
   private runEnded(): void {
     this.busy = false;
-    this.running = null;
+    this.running.clear();
     const pending = this.releaseAfterRun;
-    this.releaseAfterRun = null;
-    if (pending !== null) this.releaseSession(pending);
+    this.releaseAfterRun = [];
+    pending.forEach((l) => this.releaseSession(l));
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     waiters.forEach((resolve) => resolve());
@@ -381,7 +390,11 @@ export class InferenceEngine {
    * set of shapes, and counts change TopK's K) and wasm JIT happen before `ready`, not on the
    * first slider move.
    */
-  private async warmUp(loaded: Loaded, levels: readonly number[]): Promise<number> {
+  private async warmUp(
+    loaded: Loaded,
+    levels: readonly number[],
+    tag: { purpose?: 'baseline' } = {},
+  ): Promise<number> {
     const { meta } = loaded;
     const valid: number[][] = [];
     for (const ec of levels.length > 0 ? levels : [meta.budget.default_ec]) {
@@ -397,7 +410,7 @@ export class InferenceEngine {
       }
     }
     const started = performance.now();
-    this.post({ type: 'warmup', done: 0, total: valid.length });
+    this.post({ type: 'warmup', done: 0, total: valid.length, ...tag });
     for (let i = 0; i < valid.length; i++) {
       if (this.state !== 'loading') break;
       try {
@@ -409,7 +422,7 @@ export class InferenceEngine {
           true,
         );
       }
-      this.post({ type: 'warmup', done: i + 1, total: valid.length });
+      this.post({ type: 'warmup', done: i + 1, total: valid.length, ...tag });
     }
     return performance.now() - started;
   }
@@ -530,7 +543,7 @@ export class InferenceEngine {
     const loaded = this.runnable(req.requestId);
     if (loaded === null || this.budgetError(req.requestId, req.counts, loaded.meta)) return;
     this.busy = true;
-    this.running = loaded;
+    this.running.add(loaded);
     try {
       const clip = this.takeClip(loaded, req.requestId);
       if (clip === null) return;
@@ -540,6 +553,12 @@ export class InferenceEngine {
       const decoded = decodeOutputs(out, loaded.meta, req.counts);
       const done = performance.now();
       this.runs++;
+      // The running model's timings end here: the baseline's run is not part of its latency.
+      const endToEndMs = done - clip.capturedAt;
+      const baseline =
+        req.baseline === undefined
+          ? {}
+          : { baseline: await this.runBaseline(req.baseline.metadataUrl, loaded) };
       this.post(
         {
           type: 'result',
@@ -553,9 +572,10 @@ export class InferenceEngine {
             preprocessMs: clip.preprocessMs,
             runMs: decodeStarted - runStarted,
             decodeMs: done - decodeStarted,
-            endToEndMs: performance.now() - clip.capturedAt,
+            endToEndMs,
           },
           clipTime: clip.time,
+          ...baseline,
         },
         [out.expertIndex.buffer, out.routerProbs.buffer],
       );
@@ -563,6 +583,57 @@ export class InferenceEngine {
       this.post(this.runError(err, req.requestId));
     } finally {
       this.runEnded();
+      // A model switch that arrived while the baseline loaded waited for it.
+      if (this.queued !== null && this.state === 'ready') this.loadTask = this.drainQueue();
+    }
+  }
+
+  /**
+   * Compare mode: the baseline on the input tensor `model` just ran (model.clip, untouched since:
+   * no second clip, no copy), loaded first when it is not among the loaded models. While it loads
+   * the engine says 'loading', so a model switch waits for the end of this run; its progress is
+   * tagged `purpose: 'baseline'` (the page keeps the running model ready). A baseline that cannot
+   * load, run or be compared is answered in the outcome: the running model's result still counts.
+   */
+  private async runBaseline(url: string, model: Loaded): Promise<BaselineOutcome> {
+    const fail = (why: string): BaselineOutcome => ({ ok: false, metadataUrl: url, message: why });
+    let baseline = this.sessions.peek(absoluteUrl(url));
+    if (baseline === undefined) {
+      // The running model becomes the most recently used: loading the baseline never evicts it.
+      this.sessions.take(absoluteUrl(model.requestUrl));
+      this.state = 'loading';
+      try {
+        const meta = await fetchMetadata(fetch, absoluteUrl(url), this.runtime!.stallMs);
+        const problem = compareProblem(model.meta, meta);
+        if (problem !== null) return fail(`${problem}.`);
+        baseline = (await this.load(url, meta, undefined, 'baseline')).loaded;
+        this.sessions.take(absoluteUrl(model.requestUrl)); // and stays the one kept longest
+      } catch (err) {
+        if (this.isDead()) throw err;
+        return fail(`The baseline could not be loaded: ${errorMessageOf(err)}`);
+      } finally {
+        if (!this.isDead()) this.state = 'ready';
+      }
+    }
+    const problem = compareProblem(model.meta, baseline.meta);
+    if (problem !== null) return fail(`${problem}.`);
+    this.running.add(baseline);
+    const counts = fullExpertCounts(baseline.meta); // a dense model ignores the budget
+    try {
+      const started = performance.now();
+      const out = await baseline.runner.run(model.clip, counts);
+      const runMs = performance.now() - started;
+      this.runs++;
+      return {
+        ok: true,
+        model: baseline.meta.name,
+        probs: Array.from(softmax(out.logits)),
+        gmacs: gmacsForCounts(baseline.meta, counts),
+        runMs,
+      };
+    } catch (err) {
+      if (this.isDead()) throw err;
+      return fail(`The baseline's run failed: ${errorMessageOf(err)}.`);
     }
   }
 
@@ -581,7 +652,7 @@ export class InferenceEngine {
     }
     if (req.budgets.some((b) => this.budgetError(req.requestId, b.counts, loaded.meta))) return;
     this.busy = true;
-    this.running = loaded;
+    this.running.add(loaded);
     try {
       if (this.takeClip(loaded, req.requestId) === null) return;
       const points: SweepPoint[] = [];

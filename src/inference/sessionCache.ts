@@ -27,6 +27,14 @@ export class SessionCache<V> {
     return value;
   }
 
+  /**
+   * The entry without making it the most recently used (compare mode's baseline: the model the
+   * user runs stays the one kept longest); undefined when it is not loaded.
+   */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
   /** Releases least recently used entries until one more fits; returns their keys. */
   makeRoom(): string[] {
     const released: string[] = [];

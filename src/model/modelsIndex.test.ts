@@ -7,6 +7,7 @@ import { parseModelMetadata } from './metadata';
 import {
   defaultDependsOnBackend,
   defaultModel,
+  deliberateDefault,
   metadataFileOf,
   modelById,
   ModelsIndexError,
@@ -108,6 +109,70 @@ describe('parseModelsIndex and the default rule', () => {
       reason: 'Default on WASM: the small model keeps up on WASM.',
     });
     expect(defaultDependsOnBackend(z)).toBe(true);
+  });
+
+  describe('deliberateDefault: the small model on WASM unless the larger keeps up', () => {
+    // "large" costs more GMACs than "small" and may run on WASM.
+    const twoMone = () => {
+      const z = zoo();
+      Object.assign(z.models[0]!, { backends: ['webgpu', 'wasm'], dense_gmacs: 4 });
+      return parseModelsIndex(z);
+    };
+
+    it('takes the index default without a measurement, and on WebGPU always', () => {
+      const z = twoMone();
+      expect(deliberateDefault(z, 'wasm')).toEqual(defaultModel(z, 'wasm'));
+      expect(deliberateDefault(z, 'webgpu').model.id).toBe('large');
+      const fast = { model: 'large', msPerClip: 10, budgetMs: 100 };
+      expect(deliberateDefault(z, 'webgpu', fast)).toEqual(defaultModel(z, 'webgpu'));
+    });
+
+    it.each([
+      [
+        62.4,
+        'large',
+        'Default on WASM: large keeps up here (62 ms per clip after warm-up, within 83 ms).',
+      ],
+      [
+        140,
+        'small',
+        'Default on WASM: the small model keeps up on WASM; large does not keep up here (140 ms per clip after warm-up, over 83 ms).',
+      ],
+    ])(
+      'the larger model measured at %s ms per clip: %s, and the reason says why',
+      (ms, id, reason) => {
+        const z = twoMone();
+        const measured = { model: 'large', msPerClip: ms, budgetMs: 83.3 };
+        expect(deliberateDefault(z, 'wasm', measured)).toEqual({ model: modelById(z, id), reason });
+      },
+    );
+
+    it('ignores a measurement of another model, a larger model not meant for WASM, or a smaller one', () => {
+      const z = twoMone();
+      const small = defaultModel(z, 'wasm');
+      expect(deliberateDefault(z, 'wasm', { model: 'small', msPerClip: 1, budgetMs: 100 })).toEqual(
+        small,
+      );
+      const gpuOnly = parseModelsIndex(zoo()); // "large" lists only webgpu
+      expect(
+        deliberateDefault(gpuOnly, 'wasm', { model: 'large', msPerClip: 1, budgetMs: 100 }).model
+          .id,
+      ).toBe('small');
+      const cheaper = zoo();
+      Object.assign(cheaper.models[0]!, { backends: ['webgpu', 'wasm'], dense_gmacs: 0.5 });
+      expect(
+        deliberateDefault(parseModelsIndex(cheaper), 'wasm', {
+          model: 'large',
+          msPerClip: 1,
+          budgetMs: 100,
+        }).model.id,
+      ).toBe('small');
+    });
+
+    it('the shipped index: one model is the default everywhere, measured or not', () => {
+      const fast = { model: 'mone-vivit-s', msPerClip: 1, budgetMs: 100 };
+      expect(deliberateDefault(index, 'wasm', fast)).toEqual(defaultModel(index, 'wasm'));
+    });
   });
 
   const broken: [string, (z: ReturnType<typeof zoo>) => void, RegExp][] = [

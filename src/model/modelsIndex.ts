@@ -128,6 +128,49 @@ export function defaultModel(index: ModelsIndex, backend: Backend): DefaultModel
   };
 }
 
+/** A measured latency of a model on this device, after its warm-up. */
+export interface KeepUpMeasure {
+  /** The model measured (an id of the index). */
+  readonly model: string;
+  /** Median session.run per clip after warm-up, ms. */
+  readonly msPerClip: number;
+  /** What keeping up means: the time between two clips at the model's frame rate, ms. */
+  readonly budgetMs: number;
+}
+
+/**
+ * The deliberate default: the index's default for `backend`, except that on WASM the larger
+ * model (the WebGPU default, when it lists WASM among its backends and costs more GMACs) takes
+ * over when it was measured to keep up after its warm-up. Without a measurement of that model
+ * the index's WASM default stands; the reason says which rule chose, and what was measured.
+ */
+export function deliberateDefault(
+  index: ModelsIndex,
+  backend: Backend,
+  measured?: KeepUpMeasure,
+): DefaultModel {
+  const chosen = defaultModel(index, backend);
+  if (backend !== 'wasm') return chosen;
+  const larger = defaultModel(index, 'webgpu').model;
+  const candidate =
+    larger.id !== chosen.model.id &&
+    larger.backends.includes('wasm') &&
+    larger.dense_gmacs > chosen.model.dense_gmacs;
+  if (!candidate || measured?.model !== larger.id) return chosen;
+  const timing = `${measured.msPerClip.toFixed(0)} ms per clip after warm-up`;
+  const limit = `${measured.budgetMs.toFixed(0)} ms`;
+  if (measured.msPerClip <= measured.budgetMs) {
+    return {
+      model: larger,
+      reason: `Default on WASM: ${larger.name} keeps up here (${timing}, within ${limit}).`,
+    };
+  }
+  return {
+    model: chosen.model,
+    reason: `${chosen.reason.replace(/\.$/, '')}; ${larger.name} does not keep up here (${timing}, over ${limit}).`,
+  };
+}
+
 /** False when every backend has the same default (then nothing needs to know the backend first). */
 export function defaultDependsOnBackend(index: ModelsIndex): boolean {
   const ids = new Set(BACKENDS.map((b) => defaultModel(index, b).model.id));

@@ -198,6 +198,60 @@ describe('the clip log', () => {
     expect((json.clips[0]!.top5 as { class: string }[])[0]!.class).toBe(meta.labels[1]);
   });
 
+  it('a compared clip adds the baseline’s columns; clips before it leave them empty', () => {
+    const entry = (clip: number, baseline: boolean) =>
+      clipLogEntry(
+        {
+          ...resultFor(meta, 0.5),
+          ...(baseline
+            ? {
+                baseline: {
+                  ok: true as const,
+                  model: 'vivit-dense-s',
+                  probs: meta.labels.map((_, i) => (i === 2 ? 0.8 : 0.2 / 9)),
+                  gmacs: 0.2316,
+                  runMs: 14,
+                },
+              }
+            : {}),
+        },
+        { clip, time: 0, model: 'mone-vivit-s', backend: 'wasm', labels: meta.labels },
+      );
+    const log = appendToLog(appendToLog(emptyClipLog, entry(1, false)), entry(2, true));
+    const rows = parseCsv(clipLogCsv(log));
+    expect(rows[0]).toEqual(clipLogHeader(4, true));
+    expect(rows[0]!.slice(-6)).toEqual([
+      'baseline_model',
+      'baseline_top1_class',
+      'baseline_top1_prob',
+      'baseline_gmacs',
+      'baseline_model_ms',
+      'agrees_with_baseline',
+    ]);
+    expect(rows[1]!.slice(-6)).toEqual(['', '', '', '', '', '']);
+    expect(rows[2]!.slice(-6)).toEqual([
+      'vivit-dense-s',
+      meta.labels[2],
+      '0.8',
+      '0.2316',
+      '14',
+      'false',
+    ]);
+    const json = JSON.parse(clipLogJson(log, new Date(0))) as { clips: Record<string, unknown>[] };
+    expect(json.clips[0]).not.toHaveProperty('baseline');
+    expect(json.clips[1]!.baseline).toEqual({
+      model: 'vivit-dense-s',
+      top1: { class: meta.labels[2], prob: 0.8 },
+      gmacs: 0.2316,
+      model_ms: 14,
+      agrees: false,
+    });
+    // Without compared clips the CSV is as before.
+    expect(parseCsv(clipLogCsv(appendToLog(emptyClipLog, entry(1, false))))[0]).toEqual(
+      clipLogHeader(4),
+    );
+  });
+
   it('an empty log is a header only', () => {
     expect(parseCsv(clipLogCsv(emptyClipLog))).toEqual([clipLogHeader(0)]);
   });

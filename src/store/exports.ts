@@ -41,6 +41,24 @@ export function clipLogEntry(
     modelMs: result.timings.runMs,
     endToEndMs: result.timings.endToEndMs,
     top,
+    ...baselineOf(result, info.labels, top[0]?.label),
+  };
+}
+
+/** The baseline's part of a compared clip's entry (same labels, checked by the worker). */
+function baselineOf(
+  result: RunResult,
+  labels: readonly string[],
+  top1: string | undefined,
+): Pick<ClipLogEntry, 'baseline'> {
+  const b = result.baseline;
+  if (b?.ok !== true || b.probs.length !== labels.length) return {};
+  const [best] = topK(b.probs, labels, 1);
+  if (best === undefined) return {};
+  const { label, prob } = best;
+  const agrees = label === top1;
+  return {
+    baseline: { model: b.model, top1: label, prob, gmacs: b.gmacs, modelMs: b.runMs, agrees },
   };
 }
 
@@ -109,8 +127,18 @@ function expertCount(entries: readonly ClipLogEntry[]): number {
   return entries.reduce((n, e) => Math.max(n, e.tokens.length), 0);
 }
 
-/** Column names of the clip log's CSV for `experts` experts. */
-export function clipLogHeader(experts: number): string[] {
+/** The baseline's columns, present when the log holds a compared clip (compare mode). */
+export const BASELINE_CSV_HEADER: readonly string[] = [
+  'baseline_model',
+  'baseline_top1_class',
+  'baseline_top1_prob',
+  'baseline_gmacs',
+  'baseline_model_ms',
+  'agrees_with_baseline',
+];
+
+/** Column names of the clip log's CSV for `experts` experts (and the baseline's, if compared). */
+export function clipLogHeader(experts: number, compared = false): string[] {
   const tokens = Array.from({ length: experts }, (_, e) => `tokens_expert_${e + 1}`);
   const top = Array.from({ length: LOG_TOP_K }, (_, k) => [
     `top${k + 1}_class`,
@@ -127,12 +155,14 @@ export function clipLogHeader(experts: number): string[] {
     'model_ms',
     'end_to_end_ms',
     ...top,
+    ...(compared ? BASELINE_CSV_HEADER : []),
   ];
 }
 
 /** The log as CSV: one record per clip, tokens per expert per time step, the clip's top 5. */
 export function clipLogCsv(log: ClipLog): string {
   const experts = expertCount(log.entries);
+  const compared = log.entries.some((e) => e.baseline !== undefined);
   const rows = log.entries.map((e) => [
     e.clip,
     new Date(e.time).toISOString(),
@@ -144,8 +174,16 @@ export function clipLogCsv(log: ClipLog): string {
     e.modelMs,
     e.endToEndMs,
     ...Array.from({ length: LOG_TOP_K }, (_, k) => [e.top[k]?.label, e.top[k]?.prob]).flat(),
+    ...(compared ? baselineFields(e) : []),
   ]);
-  return toCsv(clipLogHeader(experts), rows);
+  return toCsv(clipLogHeader(experts, compared), rows);
+}
+
+/** Empty for a clip that was not compared. */
+function baselineFields({ baseline: b }: ClipLogEntry): CsvValue[] {
+  return b === undefined
+    ? ['', '', '', '', '', '']
+    : [b.model, b.top1, b.prob, b.gmacs, b.modelMs, b.agrees];
 }
 
 /** The log as JSON: what was exported and when, whether older clips were dropped, the clips. */
@@ -167,6 +205,17 @@ export function clipLogJson(log: ClipLog, exportedAt: Date, limit = CLIP_LOG_LIM
         model_ms: e.modelMs,
         end_to_end_ms: e.endToEndMs,
         top5: e.top.map((t) => ({ class: t.label, prob: t.prob })),
+        ...(e.baseline === undefined
+          ? {}
+          : {
+              baseline: {
+                model: e.baseline.model,
+                top1: { class: e.baseline.top1, prob: e.baseline.prob },
+                gmacs: e.baseline.gmacs,
+                model_ms: e.baseline.modelMs,
+                agrees: e.baseline.agrees,
+              },
+            }),
       })),
     },
     null,

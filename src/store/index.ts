@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { createBudgetSlice } from './budgetSlice';
+import { createCompareSlice } from './compareSlice';
 import { createEngineSlice } from './engineSlice';
 import { createModelSlice } from './modelSlice';
 import { createResultsSlice } from './resultsSlice';
@@ -12,6 +13,7 @@ export function createAppStore() {
   return createStore<AppState>()((set, get, api) => ({
     ...createEngineSlice(set, get, api),
     ...createModelSlice(set, get, api),
+    ...createCompareSlice(set, get, api),
     ...createBudgetSlice(set, get, api),
     ...createResultsSlice(set, get, api),
     ...createSourceSlice(set, get, api),

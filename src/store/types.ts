@@ -187,6 +187,16 @@ export interface ClipLogEntry {
   readonly endToEndMs: number;
   /** The clip's own (unsmoothed) top classes, most likely first. */
   readonly top: readonly { readonly label: string; readonly prob: number }[];
+  /** Compare mode: the dense baseline's run on the same clip. */
+  readonly baseline?: {
+    readonly model: string;
+    readonly top1: string;
+    readonly prob: number;
+    readonly gmacs: number;
+    readonly modelMs: number;
+    /** Same top-1 as this clip's. */
+    readonly agrees: boolean;
+  };
 }
 
 export interface ClipLog {
@@ -289,6 +299,52 @@ export interface HeatmapSlice {
 }
 
 // ---------------------------------------------------------------------------------------------
+// compare mode: the chosen MoNE model and its dense baseline on the same clips
+// ---------------------------------------------------------------------------------------------
+export interface ModelRunSummary {
+  /** session.run only. */
+  readonly ms: number;
+  readonly gmacs: number;
+  /** Index of the top-1 class in the (shared) labels. */
+  readonly top: number;
+}
+
+/** One clip both models ran (src/store/compare.ts). */
+export interface ComparedClip {
+  /** The results' run number ("Clips classified"). */
+  readonly run: number;
+  /** The MoNE model (metadata name) and its baseline. */
+  readonly model: string;
+  readonly baseline: string;
+  readonly ec: number;
+  readonly mone: ModelRunSummary;
+  readonly dense: ModelRunSummary;
+  /** Same top-1 class. */
+  readonly agree: boolean;
+  /** p_MoNE(c) − p_dense(c), c = MoNE's top-1 class. */
+  readonly gap: number;
+}
+
+export interface CompareState {
+  /** The user's toggle; runs name the baseline only while the chosen model has one. */
+  readonly enabled: boolean;
+  /** The last COMPARE_WINDOW compared clips, of every model compared this session. */
+  readonly clips: readonly ComparedClip[];
+  /** The baseline's download / warm-up while it loads (first compared run), else null. */
+  readonly loading: string | null;
+  /** Why compare stopped (the baseline could not load, run or be compared); null when fine. */
+  readonly error: string | null;
+}
+
+export interface CompareSlice {
+  readonly compare: CompareState;
+  compareToggled: (on: boolean) => void;
+  /** A result came back; with the baseline's run it joins the window, a failure stops compare. */
+  clipCompared: (result: RunResult) => void;
+  baselineLoadProgressed: (ev: LoadProgress | WarmupProgress) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
 // errors
 // ---------------------------------------------------------------------------------------------
 export type ErrorScope = 'source' | 'model' | 'engine' | 'budget' | 'app';
@@ -310,6 +366,7 @@ export interface ErrorsSlice {
 
 export type AppState = EngineSlice &
   ModelsSlice &
+  CompareSlice &
   BudgetSlice &
   ResultsSlice &
   SourceSlice &

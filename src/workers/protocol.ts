@@ -91,6 +91,13 @@ export interface RunRequest {
   readonly counts: readonly number[];
   /** e_c this budget came from (reporting only; `counts` is what runs). */
   readonly ec: number;
+  /**
+   * Compare mode: also run this model (the running MoNE model's dense baseline) on the very same
+   * input tensor, right after the active model, and answer with both in one `result`. Loaded on
+   * first use into the cache of loaded models (no second session for it, ever); a model that reads
+   * another input (frames, size, normalisation) or other labels is refused in `result.baseline`.
+   */
+  readonly baseline?: { readonly metadataUrl: string };
 }
 
 /** Run the current clip at several budgets ("Explore budgets"); one `sweepResult` at the end. */
@@ -138,6 +145,8 @@ export type ToWorker =
 // ---------------------------------------------------------------------------------------------
 export interface LoadProgress {
   readonly type: 'loadProgress';
+  /** 'baseline': the compare baseline is downloading; the running model keeps running. */
+  readonly purpose?: 'baseline';
   readonly file: string;
   readonly loadedBytes: number;
   /** From Content-Length or metadata.model_bytes. */
@@ -157,6 +166,8 @@ export interface BackendChosen {
 
 export interface WarmupProgress {
   readonly type: 'warmup';
+  /** As in LoadProgress: the compare baseline's warm-up. */
+  readonly purpose?: 'baseline';
   readonly done: number;
   readonly total: number;
 }
@@ -208,7 +219,29 @@ export interface RunResult {
   readonly timings: RunTimings;
   /** Media time of the newest frame in the clip. */
   readonly clipTime: number;
+  /** Compare mode: the baseline's run on the same clip, or why it did not run. */
+  readonly baseline?: BaselineOutcome;
 }
+
+/** The dense baseline on the clip a compared `result` ran (RunRequest.baseline). */
+export type BaselineOutcome =
+  | {
+      readonly ok: true;
+      /** The baseline's metadata name. */
+      readonly model: string;
+      /** Softmax over its logits, in the same label order as the running model's (checked). */
+      readonly probs: readonly number[];
+      readonly gmacs: number;
+      /** session.run only, right after the running model's run on the same input tensor. */
+      readonly runMs: number;
+    }
+  | {
+      readonly ok: false;
+      /** The metadataUrl asked for. */
+      readonly metadataUrl: string;
+      /** A sentence for the page: what is wrong with the baseline. */
+      readonly message: string;
+    };
 
 export interface Busy {
   readonly type: 'busy';
