@@ -1,38 +1,51 @@
 #!/usr/bin/env bash
-# One call of the device tool (run from the repository root; at most 10 minutes a command):
-#   bash training/gpu_session.sh probe   machine facts, throughput of the B shape (probe.json), the
-#                                        GPU benchmark per budget (gpu-bench.json) and the shortcut
-#                                        check of the benchmark (shortcuts.json)
-#   bash training/gpu_session.sh b       the gesture recipe: dense_b in the background, beside
-#                                        nested_b -> gate -> mone_b; then the evaluation. Stops
-#                                        training at STOP_AFTER seconds (default 480) so the results
-#                                        still come back; a second call on the warm machine resumes.
+# One call of the device tool (run from the repository root; at most 10 minutes a command), with one
+# or more phases in order, e.g. `bash training/gpu_session.sh b` then `... bench shortcuts`:
+#   probe      machine facts and the throughput of the B shape: renderer eager and compiled, train
+#              step per stage mode (probe.json)
+#   bench      mone.gpu_bench on random weights of the B shape: inference per budget, eager and CUDA
+#              graphs, and the training step of MoNE against dense (gpu-bench.json)
+#   shortcuts  single-frame and shuffled-frame models on the paired classes (shortcuts.json)
+#   b          the gesture recipe: dense_b in the background, beside nested_b -> gate -> mone_b;
+#              then the evaluation. Stops training at STOP_AFTER seconds (default 480) so the
+#              results still come back; a second call on the warm machine resumes.
+# In a 15-minute device session: `b` first (STOP_AFTER=420), then `bench shortcuts` on the warm
+# machine with what is left; `probe` only when the renderer's speed is in doubt.
 # Everything that must come back goes to $OUT (at most 8 files of 16 MiB): fp32 safetensors shards
 # of the trained weights (mone.checkpoint pack) and results.tar.gz (logs, gate, eval, probe). Export
 # and the sample clips happen on the CPU machine from those shards (the device lacks jsonschema/PyAV).
 # NESTED_SHARDS=<dir> unpacks a nested_b that an earlier call brought back (a cold machine).
-# CONFIGS and MONE_RUNS as in train_gesture_b.sh (the CPU test uses tiny stand-in configs).
+# CONFIGS and MONE_RUNS as in train_gesture_b.sh (the CPU test uses tiny stand-in configs);
+# GPU_BENCH_ARGS and SHORTCUT_STEPS shrink the bench and the shortcut check for that test.
 set -uo pipefail
 cd "$(dirname "$0")"
 out=${OUT:?set OUT}
-phase=${1:?probe or b}
+(($# > 0)) || {
+  echo "usage: gpu_session.sh PHASE... (probe, bench, shortcuts, b)" >&2
+  exit 2
+}
 stop_after=${STOP_AFTER:-480}
 runs=${MONE_RUNS:-runs}
 cfg() { if [[ -n ${CONFIGS:-} ]]; then echo "$CONFIGS/$1.py"; else echo "$1"; fi; }
 mkdir -p "$runs" "$out/results"
 export PYTHONUNBUFFERED=1
 # the device's python has torch etc. but not this package installed: run it from training/
-python3 -c "import mone.train, mone.gate, mone.evaluate, mone.probe" || exit 1
+python3 -c "import mone.train, mone.gate, mone.evaluate, mone.probe, mone.gpu_bench" || exit 1
 
-case $phase in
+nvidia-smi -L || echo "no nvidia-smi"
+python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available() and torch.cuda.get_device_name(0))'
+for phase in "$@"; do
+  case $phase in
   probe)
-    nvidia-smi -L || echo "no nvidia-smi"
-    python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available() and torch.cuda.get_device_name(0))'
     python3 -m mone.probe --config "$(cfg nested_b)" --steps 8 --out "$out/results/probe.json"
-    # inference per budget (eager and CUDA graphs, sliced and masked routes) and the training step
-    # of MoNE against dense, on random weights of the B shape (run time does not depend on them)
+    ;;
+  bench)
+    # run time does not depend on the weights: random ones of the B shape
+    # shellcheck disable=SC2086 # GPU_BENCH_ARGS is a list of arguments
     python3 -m mone.gpu_bench --config "$(cfg mone_b)" ${GPU_BENCH_ARGS:-} --out "$out/results/gpu-bench.json"
-    # single-frame and shuffled-frame models on the paired classes (near 50% = no shortcut)
+    ;;
+  shortcuts)
+    # near 50% within each pair = no shortcut
     python3 -m mone.shortcuts --config "$(cfg dense_b)" --steps "${SHORTCUT_STEPS:-300}" \
       --out "$out/results/shortcuts.json"
     ;;
@@ -67,11 +80,12 @@ case $phase in
     echo "unknown phase $phase" >&2
     exit 2
     ;;
-esac
+  esac
+done
 # logs of every run and command beside the results
 for f in "$runs"/*.out "$runs"/*/log.jsonl; do
   if [[ -f $f ]]; then cp "$f" "$out/results/$(echo "${f#"$runs"/}" | tr / _)"; fi
 done
 tar -czf "$out/results.tar.gz" -C "$out" results && rm -rf "$out/results"
 ls -l "$out"
-cat "$runs"/*.out 2>/dev/null | grep -E '"eval": "val"|Gate|error' | tail -20
+cat "$runs"/*.out 2>/dev/null | grep -E '"eval": "val"|Gate|error' | tail -20 || true

@@ -39,3 +39,27 @@ def test_cli_times_every_budget_route_and_the_training_step(tmp_path):
         assert 0 < row["ratios"]["0.25"]["gmacs_ratio"] < row["ratios"]["0.75"]["gmacs_ratio"] < 1
     assert set(res["train_ms"]) == {"dense", "0.5 sliced", "0.5 masked"}
     assert all(v > 0 for v in res["train_ms"].values())
+
+
+def test_gpu_session_bench_phase_brings_back_the_results(tmp_path):
+    """The device call `gpu_session.sh bench` on the CPU with the tiny stand-in: gpu-bench.json
+    comes back inside results.tar.gz; an unknown phase is refused before anything runs."""
+    import os
+    import subprocess
+    import tarfile
+
+    script = Path(__file__).parents[1] / "gpu_session.sh"
+    env = {
+        **os.environ,
+        "CONFIGS": str(CONFIGS),
+        "MONE_RUNS": str(tmp_path / "runs"),
+        "OUT": str(tmp_path / "out"),
+        "GPU_BENCH_ARGS": "--device cpu --batches 1 --rounds 1 --reps 1 --train-batch 0",
+    }
+    proc = subprocess.run(["bash", str(script), "bench"], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
+        res = json.load(tar.extractfile("results/gpu-bench.json"))
+    assert [r["batch"] for r in res["inference"]] == [1, 1] and "train_ms" not in res
+    bad = subprocess.run(["bash", str(script), "nope"], env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "unknown phase nope" in bad.stderr
