@@ -56,7 +56,9 @@ def test_gpu_session_bench_phase_brings_back_the_results(tmp_path):
         "OUT": str(tmp_path / "out"),
         "GPU_BENCH_ARGS": "--device cpu --batches 1 --rounds 1 --reps 1 --train-batch 0",
     }
-    proc = subprocess.run(["bash", str(script), "bench"], env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        ["bash", str(script), "bench"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
         res = json.load(tar.extractfile("results/gpu-bench.json"))
