@@ -6,10 +6,12 @@
 #      goes on anyway)
 #   2. mone_b from the nested model: the shipped gesture model
 #   3. dense_b: the dense baseline with MoNE-B's training FLOPs
-#   4. evaluation on the test split (MoNE, random router, nested-only, dense), 5. ONNX export of both
+#   4. evaluation on the test split (MoNE, random router, nested-only, dense), then the transfer check
+#      (mone.transfer: clips from an independent compositor; informative, it never stops the recipe)
+#   5. ONNX export of both
 # Environment: RESULTS (default docs/results/gesture), MODELS (default public/models), MONE_RUNS (the
 # runs folder, default training/runs), CONFIGS (a folder of stand-in configs with the same names:
-# the CPU smoke test uses tiny ones), DEVICE (auto|cpu|cuda).
+# the CPU smoke test uses tiny ones), DEVICE (auto|cpu|cuda), TRANSFER_CLIPS (default 540).
 set -euo pipefail
 cd "$(dirname "$0")"
 results=${RESULTS:-../docs/results/gesture}
@@ -32,6 +34,10 @@ python3 -m mone.train --config "$(cfg dense_b)" --no-progress --device "$device"
 python3 -m mone.evaluate --mone "$runs/mone_b/final.pt" --nested "$runs/nested_b/final.pt" \
   --dense "$runs/dense_b/final.pt" --device "$device" \
   --out "$results/eval.json" --plot "$results/accuracy-vs-gmacs.png" --markdown "$results/eval.md"
+python3 -m mone.transfer --checkpoint "$runs/mone_b/final.pt" --dense "$runs/dense_b/final.pt" \
+  --clips "${TRANSFER_CLIPS:-540}" --device "$device" --no-progress \
+  --out "$results/transfer.json" --sheet "$results/transfer-sheet.png" ||
+  echo "train_gesture_b.sh: the transfer check failed (informative only); going on" >&2
 python3 -m mone.export --checkpoint "$runs/mone_b/final.pt" --out "$models" --name mone-gesture-b \
   --eval "$results/eval.json" --check
 python3 -m mone.export --checkpoint "$runs/dense_b/final.pt" --out "$models" --name vivit-dense-gesture-b \

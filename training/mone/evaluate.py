@@ -63,6 +63,12 @@ def evaluate(
     return res
 
 
+def per_class_top1(pred: np.ndarray, label: np.ndarray, classes) -> dict[str, float]:
+    """top-1 of each class that has clips, by name."""
+    pred, label = np.asarray(pred), np.asarray(label)
+    return {c: float((pred[label == i] == i).mean()) for i, c in enumerate(classes) if (label == i).any()}
+
+
 def pick_device(name: str, local_rank: int = 0) -> torch.device:
     """ "auto": this process's GPU when CUDA is there (one per torchrun rank), else the CPU."""
     if name == "auto":

@@ -20,7 +20,7 @@ import numpy as np
 from . import datasets
 from .checkpoint import CheckpointError, read_checkpoint
 from .config import TRAINING_ROOT
-from .evaluate import evaluate, pick_device, provenance
+from .evaluate import evaluate, per_class_top1, pick_device, provenance
 from .model import MoNEViViT, gmacs
 
 MIN_FULL_TOP1 = 0.88
@@ -36,9 +36,7 @@ def gate(model: MoNEViViT, data: dict, classes: tuple[str, ...]) -> dict:
     for j, width in enumerate(cfg.widths):
         counts = [n if k == j else 0 for k in range(e)]
         pred = evaluate(model, data, counts)["pred"]
-        per_class = {
-            c: float((pred[label == i] == i).mean()) for i, c in enumerate(classes) if (label == i).any()
-        }
+        per_class = per_class_top1(pred, label, classes)
         rows.append(
             {
                 "width": width,

@@ -177,6 +177,7 @@ def recipe(tmp_path_factory):
         "MODELS": str(tmp / "models"),
         "DEVICE": "cpu",
         "GATE": "ignore",  # a 3-step model fails the gate; the script must go on when told to
+        "TRANSFER_CLIPS": "27",
     }
     proc = subprocess.run(
         ["bash", str(ROOT / "train_gesture_b.sh")], env=env, capture_output=True, text=True, timeout=900
@@ -201,6 +202,14 @@ def test_recipe_evaluates_every_baseline(recipe):
     assert {"mone", "random_router", "nested_only", "dense"} <= set(res)
     assert res["provenance"]["config"]["name"] == "mone_b"
     assert res["provenance"]["nested_config"]["stages"][0]["mode"] == "nested_all"
+
+
+def test_recipe_runs_the_transfer_check(recipe):
+    tmp, _ = recipe
+    res = json.loads((tmp / "results" / "transfer.json").read_text())
+    assert res["sets"]["compositor"]["clips"] == 27 and res["sets"]["compositor"]["dense"] is not None
+    assert res["provenance"]["checkpoints"]["mone"]["config"] == "mone_b"
+    assert (tmp / "results" / "transfer-sheet.png").exists()
 
 
 def test_recipe_exports_the_gesture_models(recipe):
