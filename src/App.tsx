@@ -22,15 +22,19 @@ export function App() {
       <Header />
       <main className="layout">
         <ErrorRegion />
+        {/* The document order is the reading and Tab order on every width: the video and the
+            prediction first, then the controls (styles.css places them in two columns). */}
         <div className="col-video">
           <VideoStage />
-          <HeatmapControls />
-          <SourcePanel />
         </div>
         <div className="col-side">
           <Predictions />
           <BudgetPanel />
           <ComparePanel />
+        </div>
+        <div className="col-controls">
+          <HeatmapControls />
+          <SourcePanel />
         </div>
         <ErrorBoundary area="The charts">
           <Suspense fallback={<div className="charts muted">Loading charts…</div>}>

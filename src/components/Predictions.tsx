@@ -1,7 +1,9 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useAppState } from '../app/context';
+import { nextAnnouncement, type Announcement } from '../store/announce';
 import { CLIP_LOG_LIMIT, clipLogBlocker, truncationNote } from '../store/exports';
 import { prettyLabel, topPredictions } from '../store/selectors';
+import type { HistoryPoint } from '../store/types';
 import { DownloadButtons } from './DownloadButtons';
 
 /** Top-5 classes, probabilities averaged over the last few clips; the top-1 large. */
@@ -14,6 +16,7 @@ export function Predictions() {
   return (
     <section className="panel predictions" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Prediction</h2>
+      <PredictionAnnouncer labels={labels ?? NO_LABELS} />
       {best === undefined ? (
         <p className="muted">Waiting for the first clip…</p>
       ) : (
@@ -39,6 +42,37 @@ export function Predictions() {
       )}
       <ClipLogDownloads />
     </section>
+  );
+}
+
+const NO_LABELS: readonly string[] = [];
+
+/**
+ * The polite live region: the top-1 and its confidence, said when they change
+ * (store/announce.ts), not on every result; the visible top-1 above is not live.
+ */
+function PredictionAnnouncer({ labels }: { labels: readonly string[] }) {
+  const point = useAppState((s) => s.results.history.at(-1) ?? null);
+  // Derived from the previous result, updated while rendering (React's "storing information
+  // from previous renders"), so no effect runs per result.
+  const [state, setState] = useState<{ point: HistoryPoint | null; said: Announcement | null }>({
+    point: null,
+    said: null,
+  });
+  if (point !== state.point) {
+    const next =
+      point === null ? null : nextAnnouncement(state.said, point.probs, labels, point.at);
+    setState({ point, said: next ?? state.said });
+  }
+  return (
+    <p
+      className="visually-hidden"
+      aria-live="polite"
+      aria-atomic="true"
+      data-testid="prediction-announcement"
+    >
+      {state.said?.text ?? ''}
+    </p>
   );
 }
 

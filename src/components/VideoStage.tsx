@@ -83,7 +83,9 @@ export function VideoStage() {
               widths={meta?.experts.widths ?? []}
               visible={heatmap.visible}
               opacity={heatmap.opacity}
+              active={hover}
               onHover={setHover}
+              flipped={mirrored !== modelMirrored}
             />
           </div>
         </div>
@@ -103,7 +105,7 @@ export function VideoStage() {
               meta?.experts.widths ?? [],
               hoveredCell.prob,
             )
-          : 'Hover a patch to see its expert and router probability.'}
+          : 'Hover a patch, or focus the heatmap and use the arrow keys, to see its expert and router probability.'}
       </p>
     </section>
   );

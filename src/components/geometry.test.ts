@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropBoxPercent, stageSize } from './geometry';
+import { cropBoxPercent, moveCell, stageSize } from './geometry';
 
 describe('cropBoxPercent', () => {
   it('covers a square video entirely', () => {
@@ -37,5 +37,28 @@ describe('stageSize', () => {
   it('is a square before a video is known or for an audio-only source (0x0)', () => {
     expect(stageSize(null)).toEqual({ width: 1, height: 1 });
     expect(stageSize({ width: 0, height: 0 })).toEqual({ width: 1, height: 1 });
+  });
+});
+
+describe('moveCell', () => {
+  // 3 rows x 4 cols, row-major: cell 5 is row 1, col 1.
+  it('moves one cell per arrow and stops at the edges', () => {
+    expect(moveCell(5, 'ArrowRight', 3, 4)).toBe(6);
+    expect(moveCell(5, 'ArrowLeft', 3, 4)).toBe(4);
+    expect(moveCell(5, 'ArrowUp', 3, 4)).toBe(1);
+    expect(moveCell(5, 'ArrowDown', 3, 4)).toBe(9);
+    expect(moveCell(3, 'ArrowRight', 3, 4)).toBe(3);
+    expect(moveCell(4, 'ArrowLeft', 3, 4)).toBe(4);
+    expect(moveCell(1, 'ArrowUp', 3, 4)).toBe(1);
+    expect(moveCell(9, 'ArrowDown', 3, 4)).toBe(9);
+  });
+  it('jumps to the first and last cell with Home and End; other keys do not move', () => {
+    expect(moveCell(5, 'Home', 3, 4)).toBe(0);
+    expect(moveCell(5, 'End', 3, 4)).toBe(11);
+    expect(moveCell(5, 'Enter', 3, 4)).toBeNull();
+  });
+  it('swaps left and right on a mirrored overlay', () => {
+    expect(moveCell(5, 'ArrowRight', 3, 4, true)).toBe(4);
+    expect(moveCell(5, 'ArrowLeft', 3, 4, true)).toBe(6);
   });
 });

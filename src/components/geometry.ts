@@ -43,3 +43,38 @@ export function cropBoxPercent(videoWidth: number, videoHeight: number): Percent
 export function stageSize(videoSize: Size | null): Size {
   return videoSize !== null && isFrameSize(videoSize.width, videoSize.height) ? videoSize : SQUARE;
 }
+
+/**
+ * The heatmap cell a key moves the keyboard cursor to, row-major over rows × cols (arrows stop at
+ * the edges; Home/End: first/last cell); null when the key does not move it. `flipped`: the cells
+ * are drawn mirrored, so left and right swap to match what the user sees.
+ */
+export function moveCell(
+  cell: number,
+  key: string,
+  rows: number,
+  cols: number,
+  flipped = false,
+): number | null {
+  const row = Math.floor(cell / cols);
+  const col = cell % cols;
+  const right = flipped ? -1 : 1;
+  const at = (r: number, c: number) =>
+    Math.min(rows - 1, Math.max(0, r)) * cols + Math.min(cols - 1, Math.max(0, c));
+  switch (key) {
+    case 'ArrowLeft':
+      return at(row, col - right);
+    case 'ArrowRight':
+      return at(row, col + right);
+    case 'ArrowUp':
+      return at(row - 1, col);
+    case 'ArrowDown':
+      return at(row + 1, col);
+    case 'Home':
+      return 0;
+    case 'End':
+      return rows * cols - 1;
+    default:
+      return null;
+  }
+}

@@ -10,8 +10,10 @@ import {
   YAxis,
 } from 'recharts';
 import { useAppState } from '../../app/context';
+import { latencySummary } from '../../store/chartSummaries';
 import { latencySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
+import { chartChrome, RUN_CHART_MARGIN, useChartTheme, type ChartTheme } from './chartTheme';
 import { CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /** Model run time and end-to-end time (capture → result) per clip. */
@@ -22,31 +24,38 @@ export function LatencyChart() {
   );
   const target = useAppState((s) => (s.budget.auto.enabled ? s.budget.auto.targetMs : null));
   const data = useMemo(() => latencySeries(history), [history]);
-  return <LatencyPlot data={data} target={target} />;
+  const summary = useMemo(() => latencySummary(history), [history]);
+  return <LatencyPlot data={data} target={target} summary={summary} theme={useChartTheme()} />;
 }
 
 /** Memoised so that only a throttled history change redraws the chart, not every result. */
 const LatencyPlot = memo(function LatencyPlot({
   data,
   target,
+  summary,
+  theme,
 }: {
   data: ReturnType<typeof latencySeries>;
   target: number | null;
+  summary: string;
+  theme: ChartTheme;
 }) {
+  const chrome = chartChrome(theme);
+  const title = 'Latency per clip (ms)';
   return (
-    <ChartPanel title="Latency per clip (ms)" testId="latency-chart">
+    <ChartPanel title={title} testId="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis dataKey="run" tick={{ fontSize: 11 }} />
-          <YAxis tick={{ fontSize: 11 }} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+        <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
+          <CartesianGrid {...chrome.grid} />
+          <XAxis dataKey="run" {...chrome.axis} />
+          <YAxis {...chrome.axis} />
+          <Tooltip {...chrome.tooltip} />
+          <Legend {...chrome.legend} />
           <Line
             type="monotone"
             dataKey="runMs"
             name="model run"
-            stroke="#31688e"
+            stroke={theme.series[0]}
             dot={false}
             isAnimationActive={false}
           />
@@ -54,7 +63,7 @@ const LatencyPlot = memo(function LatencyPlot({
             type="monotone"
             dataKey="endToEndMs"
             name="end to end"
-            stroke="#e66101"
+            stroke={theme.series[1]}
             dot={false}
             isAnimationActive={false}
           />
@@ -62,7 +71,7 @@ const LatencyPlot = memo(function LatencyPlot({
             <Line
               dataKey={() => target}
               name="target"
-              stroke="#888"
+              stroke={theme.text}
               strokeDasharray="4 4"
               dot={false}
               isAnimationActive={false}

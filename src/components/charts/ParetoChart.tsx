@@ -20,13 +20,16 @@ import {
   paretoCurves,
   type CurveSeries,
 } from '../../store/selectors';
+import { paretoSummary } from '../../store/chartSummaries';
 import { ChartPanel } from './ChartPanel';
+import { chartChrome, useChartTheme, type ChartTheme } from './chartTheme';
 
-const CURVE_STYLE: Record<string, { stroke: string; dash?: string }> = {
-  mone: { stroke: '#31688e' },
-  nested_only: { stroke: '#35b779', dash: '6 3' },
-  random_router: { stroke: '#e66101', dash: '2 3' },
-  dense: { stroke: '#440154' },
+/** Each curve's line: a theme series colour (chartTheme.ts) and a dash pattern. */
+const CURVE_STYLE: Record<string, { series: 0 | 1 | 2 | 3; dash?: string }> = {
+  mone: { series: 0 },
+  nested_only: { series: 2, dash: '6 3' },
+  random_router: { series: 1, dash: '2 3' },
+  dense: { series: 3 },
 };
 
 /**
@@ -42,6 +45,7 @@ export function ParetoChart() {
   const meta = useAppState((s) => s.engine.metadata);
   const op = useOperatingPoint();
   const curves = useMemo(() => (meta === null ? [] : paretoCurves(meta)), [meta]);
+  const theme = useChartTheme();
   if (meta === null || op === null) {
     return (
       <ChartPanel title="Compute vs accuracy">
@@ -67,7 +71,7 @@ export function ParetoChart() {
           This model’s metadata has no evaluation curves yet; only the current budget is shown.
         </p>
       )}
-      <ParetoPlot curves={curves} />
+      <ParetoPlot curves={curves} theme={theme} summary={paretoSummary(curves)} />
     </ChartPanel>
   );
 }
@@ -84,33 +88,47 @@ function useOperatingPoint() {
 }
 
 /** Redrawn only when the curves change (a new model). */
-const ParetoPlot = memo(function ParetoPlot({ curves }: { curves: readonly CurveSeries[] }) {
+const ParetoPlot = memo(function ParetoPlot({
+  curves,
+  theme,
+  summary,
+}: {
+  curves: readonly CurveSeries[];
+  theme: ChartTheme;
+  summary: string;
+}) {
+  const chrome = chartChrome(theme);
+  const style = (key: string) => CURVE_STYLE[key] ?? { series: 0 };
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart margin={{ top: 8, right: 12, bottom: 8, left: -8 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-        <XAxis type="number" dataKey="gmacs" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
+      <ComposedChart
+        margin={{ top: 8, right: 12, bottom: 8, left: -8 }}
+        title="Compute vs accuracy"
+        desc={summary}
+      >
+        <CartesianGrid {...chrome.grid} />
+        <XAxis type="number" dataKey="gmacs" domain={[0, 'auto']} {...chrome.axis} />
         <YAxis
           type="number"
           dataKey="top1"
           domain={[0, 1]}
-          tick={{ fontSize: 11 }}
+          {...chrome.axis}
           tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
         />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 11 }} />
+        <Tooltip {...chrome.tooltip} />
+        <Legend {...chrome.legend} />
         {curves.map((c) => (
           <Line
             key={c.key}
             data={[...c.points]}
             dataKey="top1"
             name={c.name}
-            stroke={CURVE_STYLE[c.key]?.stroke ?? '#666'}
-            strokeDasharray={CURVE_STYLE[c.key]?.dash}
+            stroke={theme.series[style(c.key).series]}
+            strokeDasharray={style(c.key).dash}
             isAnimationActive={false}
           />
         ))}
-        <OperatingPointMarker />
+        <OperatingPointMarker theme={theme} />
       </ComposedChart>
     </ResponsiveContainer>
   );
@@ -120,7 +138,7 @@ const ParetoPlot = memo(function ParetoPlot({ curves }: { curves: readonly Curve
  * The vertical line at the budget's GMACs and the dot at its top-1, in the chart's coordinates.
  * Every budget lies inside the x domain [0, dense GMACs], so the axes never move with it.
  */
-function OperatingPointMarker() {
+function OperatingPointMarker({ theme }: { theme: ChartTheme }) {
   const op = useOperatingPoint();
   const x = useXAxisScale();
   const y = useYAxisScale();
@@ -136,10 +154,12 @@ function OperatingPointMarker() {
         x2={px}
         y1={area.y}
         y2={area.y + area.height}
-        stroke="#d7191c"
+        stroke={theme.marker}
         strokeDasharray="4 2"
       />
-      {py !== undefined && <circle cx={px} cy={py} r={6} fill="#d7191c" stroke="#fff" />}
+      {py !== undefined && (
+        <circle cx={px} cy={py} r={6} fill={theme.marker} stroke={theme.panel} />
+      )}
     </g>
   );
 }

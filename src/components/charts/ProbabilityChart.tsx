@@ -11,7 +11,9 @@ import {
 } from 'recharts';
 import { useAppState } from '../../app/context';
 import { chartClasses, classColour, prettyLabel, probabilitySeries } from '../../store/selectors';
+import { probabilitySummary } from '../../store/chartSummaries';
 import { ChartPanel } from './ChartPanel';
+import { chartChrome, RUN_CHART_MARGIN, useChartTheme, type ChartTheme } from './chartTheme';
 import { CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /**
@@ -26,7 +28,16 @@ export function ProbabilityChart() {
   const labels = useAppState((s) => s.engine.metadata?.labels) ?? NO_LABELS;
   const data = useMemo(() => probabilitySeries(history, labels), [history, labels]);
   const shown = useMemo(() => chartClasses(history, labels), [history, labels]);
-  return <ProbabilityPlot data={data} labels={labels} shown={shown} />;
+  const summary = useMemo(() => probabilitySummary(history, labels), [history, labels]);
+  return (
+    <ProbabilityPlot
+      data={data}
+      labels={labels}
+      shown={shown}
+      summary={summary}
+      theme={useChartTheme()}
+    />
+  );
 }
 
 const NO_LABELS: readonly string[] = [];
@@ -36,11 +47,16 @@ const ProbabilityPlot = memo(function ProbabilityPlot({
   data,
   labels,
   shown,
+  summary,
+  theme,
 }: {
   data: ReturnType<typeof probabilitySeries>;
   labels: readonly string[];
   shown: readonly number[];
+  summary: string;
+  theme: ChartTheme;
 }) {
+  const chrome = chartChrome(theme);
   const title =
     shown.length < labels.length
       ? `Class probabilities over time (the ${shown.length} most likely of ${labels.length})`
@@ -52,12 +68,12 @@ const ProbabilityPlot = memo(function ProbabilityPlot({
       data={{ 'data-classes': labels.length, 'data-lines': shown.length }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
-          <XAxis dataKey="run" tick={{ fontSize: 11 }} />
-          <YAxis domain={[0, 1]} tick={{ fontSize: 11 }} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+        <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
+          <CartesianGrid {...chrome.grid} />
+          <XAxis dataKey="run" {...chrome.axis} />
+          <YAxis domain={[0, 1]} {...chrome.axis} />
+          <Tooltip {...chrome.tooltip} />
+          <Legend {...chrome.legend} />
           {shown.map((i) => (
             <Line
               key={labels[i]}

@@ -14,21 +14,24 @@ import { useAppState, useController } from '../../app/context';
 import { sweepBlocker } from '../../store/exports';
 import { prettyLabel, sweepRows, type SweepRow } from '../../store/selectors';
 import { DownloadButtons } from '../DownloadButtons';
+import { sweepSummary } from '../../store/chartSummaries';
 import { ChartPanel } from './ChartPanel';
+import { chartChrome, useChartTheme, type ChartTheme } from './chartTheme';
 
 interface DotProps {
   readonly cx?: number | string;
   readonly cy?: number | string;
   readonly payload?: SweepRow;
+  readonly theme: ChartTheme;
 }
 
 /** Filled dot: same top-1 as the full budget; hollow red: the prediction changed. */
-function AgreementDot({ cx, cy, payload }: DotProps) {
+function AgreementDot({ cx, cy, payload, theme }: DotProps) {
   if (typeof cx !== 'number' || typeof cy !== 'number' || payload === undefined) return null;
   return payload.agrees ? (
-    <circle cx={cx} cy={cy} r={4} fill="#35b779" />
+    <circle cx={cx} cy={cy} r={4} fill={theme.series[2]} />
   ) : (
-    <circle cx={cx} cy={cy} r={5} fill="#fff" stroke="#d7191c" strokeWidth={2} />
+    <circle cx={cx} cy={cy} r={5} fill={theme.panel} stroke={theme.marker} strokeWidth={2} />
   );
 }
 
@@ -40,6 +43,8 @@ export function SweepChart() {
   const dense = useAppState((s) => s.engine.metadata?.variant === 'dense');
   const ready = useAppState((s) => s.engine.phase === 'ready' && s.results.runs > 0);
   const rows = useMemo(() => sweepRows(sweep.points, labels ?? []), [sweep.points, labels]);
+  const theme = useChartTheme();
+  const chrome = chartChrome(theme);
   const button = (
     <div className="sweep-actions">
       <button
@@ -79,42 +84,49 @@ export function SweepChart() {
         </p>
       ) : (
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 8, right: 0, bottom: 8, left: -8 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
+          <ComposedChart
+            data={rows}
+            margin={{ top: 8, right: 0, bottom: 8, left: -8 }}
+            title="Explore budgets"
+            desc={sweepSummary(rows)}
+          >
+            <CartesianGrid {...chrome.grid} />
             <XAxis
               type="number"
               dataKey="gmacs"
               domain={['auto', 'auto']}
-              tick={{ fontSize: 11 }}
+              {...chrome.axis}
               label={{
                 value: 'GMACs per clip',
                 position: 'insideBottom',
                 offset: -4,
                 fontSize: 11,
+                fill: theme.text,
               }}
             />
-            <YAxis yAxisId="ms" tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="p" orientation="right" domain={[0, 1]} tick={{ fontSize: 11 }} />
-            <Tooltip />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
+            <YAxis yAxisId="ms" {...chrome.axis} />
+            <YAxis yAxisId="p" orientation="right" domain={[0, 1]} {...chrome.axis} />
+            <Tooltip {...chrome.tooltip} />
+            <Legend {...chrome.legend} />
             <Line
               yAxisId="ms"
               dataKey="medianRunMs"
               name="median run (ms)"
-              stroke="#31688e"
+              stroke={theme.series[0]}
               isAnimationActive={false}
             />
             <Line
               yAxisId="p"
               dataKey="confidence"
               name="top-1 confidence (● agrees with e_c = 1, ○ differs)"
-              stroke="#35b779"
+              stroke={theme.series[2]}
               dot={(props: DotItemDotProps) => (
                 <AgreementDot
                   key={props.index}
                   cx={props.cx}
                   cy={props.cy}
                   payload={props.payload as SweepRow}
+                  theme={theme}
                 />
               )}
               isAnimationActive={false}
