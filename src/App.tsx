@@ -3,6 +3,7 @@ import { BudgetPanel } from './components/BudgetPanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorRegion } from './components/ErrorRegion';
 import { Header } from './components/Header';
+import { OwnModelPanel } from './components/OwnModelPanel';
 import { HeatmapControls } from './components/HeatmapControls';
 import { Predictions } from './components/Predictions';
 import { RuntimePanel } from './components/RuntimePanel';
@@ -29,6 +30,7 @@ export function App() {
         <div className="col-side">
           <Predictions />
           <BudgetPanel />
+          <OwnModelPanel />
         </div>
         <ErrorBoundary area="The charts">
           <Suspense fallback={<div className="charts muted">Loading charts…</div>}>
