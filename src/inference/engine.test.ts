@@ -10,6 +10,10 @@ import type { FromWorker } from '../workers/protocol';
 import { InferenceEngine } from './engine';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
+import { createHash } from 'node:crypto';
+import { FakeCacheStorage } from '../model/fakeCacheStorage';
+import { listKeptModels } from '../model/keptModels';
+import type { OwnModelSource } from '../workers/protocol';
 
 const released: string[] = [];
 /** How the mocked createSession behaves: build, hang forever, or fail. */
@@ -74,7 +78,10 @@ vi.mock('./clipBuffer', () => ({
   },
 }));
 
-vi.stubGlobal('self', { location: { href: 'http://app.test/' }, crossOriginIsolated: true });
+vi.stubGlobal('self', {
+  location: { href: 'http://app.test/', origin: 'http://app.test' },
+  crossOriginIsolated: true,
+});
 vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
 
 function engine() {
@@ -255,5 +262,62 @@ describe('InferenceEngine threads', () => {
     expect(single.posted.find((m) => m.type === 'backend')).toMatchObject({ threads: 1 });
     expect(single.posted.at(-1)).toMatchObject({ type: 'error', fatal: true });
     expect(single.posted.at(-1)).not.toMatchObject({ code: 'threads-unavailable' });
+  });
+});
+
+describe('InferenceEngine: a model from disk', () => {
+  const bytes = Uint8Array.from([1, 2, 3, 4, 5]);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const own = (edit: (m: Record<string, unknown>) => void = () => undefined): OwnModelSource => {
+    const meta: Record<string, unknown> = {
+      ...tinyMetadataJson(),
+      name: 'mine',
+      model_bytes: bytes.length,
+      model_sha256: sha256,
+    };
+    edit(meta);
+    const model = bytes.slice().buffer;
+    const metadataText = JSON.stringify(meta);
+    return {
+      kind: 'files',
+      sha256,
+      modelFile: 'mine.onnx',
+      metadataFile: 'mine.json',
+      metadataText,
+      model,
+      keep: true,
+    };
+  };
+
+  it('runs the bytes it was given, keeps the pair after warm-up, and reuses its session', async () => {
+    const caches = new FakeCacheStorage();
+    vi.stubGlobal('caches', caches);
+    const { e, init, use, readies, stats } = engine();
+    await init('a');
+    const id = `own:${sha256}`;
+    await e.useModel({ type: 'useModel', metadataUrl: id, own: own(), warmupLevels: [] });
+    expect(readies()).toEqual(['a', 'mine']);
+    expect(stats()).toMatchObject({ modelDownloads: 1, sessionsByModel: { a: 1, mine: 1 } });
+    const kept = await listKeptModels(caches as unknown as CacheStorage, 'http://app.test');
+    expect(kept.map((k) => k.sha256)).toEqual([sha256]);
+    await use('a');
+    await e.useModel({ type: 'useModel', metadataUrl: id, own: { kind: 'kept', sha256 } });
+    expect(readies()).toEqual(['a', 'mine', 'a (cached)', 'mine (cached)']);
+    vi.stubGlobal('caches', undefined); // the other tests run without Cache Storage
+  });
+
+  it('a bad pair leaves the running model in place and names the file and the field', async () => {
+    const { e, init, posted, readies } = engine();
+    await init('a');
+    const bad = own((m) => delete m.labels);
+    await e.useModel({ type: 'useModel', metadataUrl: `own:${sha256}`, own: bad });
+    expect(readies()).toEqual(['a', 'a (cached)']);
+    expect(posted.at(-1)).toEqual({
+      type: 'error',
+      code: 'own-model',
+      message:
+        'Your model ("mine.onnx" + "mine.json") was not opened: mine.json: model metadata: labels: is required. a keeps running.',
+      fatal: false,
+    });
   });
 });
