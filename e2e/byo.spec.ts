@@ -30,10 +30,14 @@ const DENSE = 'vivit-dense-s';
 const MONE = 'mone-vivit-s';
 const filesOf = (id: string) => [publicPath(`models/${id}.onnx`), publicPath(`models/${id}.json`)];
 const metaOf = (id: string) => readJson(`models/${id}.json`) as ModelMetadata;
-const ownId = (id: string) =>
-  `own:${createHash('sha256')
-    .update(readFileSync(publicPath(`models/${id}.onnx`)))
-    .digest('hex')}`;
+/** The picker's id of a shipped pair opened from disk: both files' sha256 (src/model/ownModel.ts). */
+const ownId = (id: string) => {
+  const sha = (file: string) =>
+    createHash('sha256')
+      .update(readFileSync(publicPath(file)))
+      .digest('hex');
+  return `own:${sha(`models/${id}.onnx`)}.${sha(`models/${id}.json`).slice(0, 16)}`;
+};
 
 type Editable<T> = T extends readonly (infer U)[]
   ? Editable<U>[]
@@ -110,6 +114,15 @@ test(
     expect(
       urls.slice(requestsBefore).filter((u) => u.endsWith('.onnx') || u.endsWith('.json')),
     ).toEqual([]);
+
+    // The same .onnx with another metadata file is checked again, not taken for the pair above.
+    const [wrongLabels] = refusals;
+    await page.getByTestId('own-model-files').setInputFiles(editedPair(DENSE, wrongLabels!.edit));
+    await expect(page.getByTestId('error')).toContainText(wrongLabels!.message, {
+      timeout: readyTimeout(backend),
+    });
+    await expect(page.getByTestId('model-select')).toHaveValue(ownId(DENSE));
+    await expectClassifying(page, dense);
 
     // The MoNE model the same way: every feature follows its metadata.
     const mone = metaOf(MONE);

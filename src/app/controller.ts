@@ -103,7 +103,7 @@ export class AppController {
   private samplesBase: string | null = null;
   /** The camera the hidden tab released (reopened when visible); undefined when none was on. */
   private hiddenCamera: string | null | undefined = undefined;
-  /** Files of own models opened on this page, by sha256 (a new worker reads them again). */
+  /** Files of own models opened on this page, by id (a new worker reads them again). */
   private readonly ownFiles = new Map<string, ModelFiles>();
   /** An own model sent to the worker and not yet ready or refused. */
   private pendingOwn: (Omit<OwnModelInfo, 'kept'> & { readonly keep: boolean }) | null = null;
@@ -232,7 +232,7 @@ export class AppController {
   private modelRequest(model: ModelEntry): { metadataUrl: string; own?: OwnModelInput } {
     const own = (model as Partial<OwnModelEntry>).own;
     if (own === undefined) return { metadataUrl: this.urlOf(metadataFileOf(model)) };
-    const files = this.ownFiles.get(own.sha256);
+    const files = this.ownFiles.get(model.id);
     // A kept copy needs no file: the worker reads it from Cache Storage.
     const input: OwnModelInput =
       own.kept || files === undefined
@@ -316,9 +316,9 @@ export class AppController {
       this.store.getState().errorRaised({ scope: 'model', title, message, severity: 'error' });
       return;
     }
-    this.ownFiles.set(opened.info.sha256, pair);
+    this.ownFiles.set(ownModelId(opened.info), pair);
     this.pendingOwn = { ...opened.info, keep };
-    const request = { metadataUrl: ownModelId(opened.info.sha256), own: opened.input };
+    const request = { metadataUrl: ownModelId(opened.info), own: opened.input };
     const s = this.store.getState();
     this.sweepWanted = false;
     this.staleRunId = this.lastRunId;
@@ -352,7 +352,7 @@ export class AppController {
       const backend = s.engine.backend?.backend ?? 'wasm';
       this.switchModel(defaultModel(s.models.index, backend).model.id, 'default');
     }
-    this.ownFiles.delete(entry.own.sha256);
+    this.ownFiles.delete(id);
     try {
       if (entry.own.kept) await forgetKept(entry.own.sha256);
       this.store.getState().ownModelForgotten(id);
@@ -444,7 +444,7 @@ export class AppController {
    */
   private modelReady(ev: Ready): void {
     const pending = this.pendingOwn;
-    if (pending !== null && ev.metadataUrl === ownModelId(pending.sha256)) {
+    if (pending !== null && ev.metadataUrl === ownModelId(pending)) {
       // The model from disk passed every check: it joins the picker and runs.
       this.pendingOwn = null;
       const samples = this.currentModel()?.samples ?? '';

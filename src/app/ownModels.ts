@@ -7,7 +7,7 @@ import type { OwnModelInput } from '../client/inferenceClient';
 import { forgetKeptModel, listKeptModels } from '../model/keptModels';
 import { parseModelMetadataText } from '../model/metadata';
 import { ownModelEntry, type OwnModelEntry, type OwnModelInfo } from '../model/ownModel';
-import { sha256Hex } from '../model/sha256';
+import { sha256Hex, textSha256 } from '../model/sha256';
 
 export interface ModelFiles {
   readonly onnx: File;
@@ -47,6 +47,7 @@ export async function openFiles(files: ModelFiles, keep: boolean): Promise<Opene
   const sha256 = await sha256Hex(new Uint8Array(first.model));
   const info = {
     sha256,
+    metadataSha256: await textSha256(first.metadataText),
     modelFile: files.onnx.name,
     metadataFile: files.json.name,
     bytes: files.onnx.size + files.json.size,
@@ -78,6 +79,7 @@ export async function listKeptEntries(
       const meta = parseModelMetadataText(kept.metadataText);
       const info = {
         sha256: kept.sha256,
+        metadataSha256: await textSha256(kept.metadataText),
         modelFile: meta.model_file,
         metadataFile: `${meta.name}.json`,
         bytes: meta.model_bytes + new Blob([kept.metadataText]).size,

@@ -241,7 +241,13 @@ export class InferenceEngine {
   private async switchTo(req: UseModelRequest): Promise<void> {
     const started = performance.now();
     const cached = this.sessions.take(absoluteUrl(req.metadataUrl));
-    if (cached !== undefined) return this.activate(cached, true, 0, started);
+    if (cached !== undefined) {
+      // The same pair again, now with "Keep on this device": its session serves, the pair is kept.
+      if (req.own?.kind === 'files' && req.own.keep) {
+        await this.keep(await openOwnModel(req.own, caches(), self.location.origin));
+      }
+      return this.activate(cached, true, 0, started);
+    }
     const previous = this.active;
     this.state = 'loading';
     try {

@@ -84,9 +84,16 @@ describe('checkModelFile', () => {
 describe('ownModelEntry', () => {
   it('is a picker entry named after the metadata, with its size, classes and dense compute', () => {
     const meta = parseModelMetadata(tinyMetadataJson());
-    const info = { sha256: SHA, modelFile: 'm.onnx', metadataFile: 'm.json', bytes: 4_250_000 };
+    const info = {
+      sha256: SHA,
+      metadataSha256: 'cd'.repeat(32),
+      modelFile: 'm.onnx',
+      metadataFile: 'm.json',
+      bytes: 4_250_000,
+    };
     const entry = ownModelEntry(meta, { ...info, kept: false }, '../samples/index.json');
-    expect(entry.id).toBe(ownModelId(SHA));
+    expect(entry.id).toBe(`own:${SHA}.${'cd'.repeat(8)}`);
+    expect(ownModelId(info)).toBe(entry.id);
     expect(isOwnModelId(entry.id)).toBe(true);
     expect(isOwnModelId('mone-vivit-s')).toBe(false);
     expect(entry.name).toBe(`Your model: ${meta.name}`);

@@ -10,9 +10,13 @@
 import { MetadataError, type ModelMetadata } from './metadata';
 import type { ModelEntry } from './modelsIndex';
 
-/** Picker ids of own models: the ONNX file's sha256 behind a prefix no index id can have. */
+/**
+ * Picker ids (and session keys) of own models: both files' hashes, since one .onnx may come with
+ * another metadata file, behind a prefix no index id can have.
+ */
 const OWN_PREFIX = 'own:';
-export const ownModelId = (sha256: string) => `${OWN_PREFIX}${sha256}`;
+export const ownModelId = (own: Pick<OwnModelInfo, 'sha256' | 'metadataSha256'>) =>
+  `${OWN_PREFIX}${own.sha256}.${own.metadataSha256.slice(0, 16)}`;
 export const isOwnModelId = (id: string) => id.startsWith(OWN_PREFIX);
 
 const extensionOf = (name: string) => /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
@@ -72,7 +76,10 @@ export function checkModelFile(
 
 /** Where an own model came from: its files' names and size, and whether this device keeps it. */
 export interface OwnModelInfo {
+  /** Of the .onnx: its key on this device. */
   readonly sha256: string;
+  /** Of the metadata text (UTF-8). */
+  readonly metadataSha256: string;
   readonly modelFile: string;
   readonly metadataFile: string;
   /** The .onnx and the .json together. */
@@ -100,7 +107,7 @@ export function ownModelEntry(
 ): OwnModelEntry {
   const full = meta.macs.per_token[meta.experts.count - 1] ?? 0;
   return {
-    id: ownModelId(own.sha256),
+    id: ownModelId(own),
     name: `Your model: ${meta.name}`,
     task: `${meta.labels.length} classes, ${formatMegabytes(own.bytes)}, ${own.kept ? 'kept on this device' : 'open until you leave the page'}`,
     kind: meta.variant,

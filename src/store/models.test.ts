@@ -230,6 +230,7 @@ describe('the picker texts', () => {
 describe('own models (from the user’s disk)', () => {
   const info = (sha: string, kept: boolean) => ({
     sha256: sha.repeat(64),
+    metadataSha256: 'f'.repeat(64),
     modelFile: 'm.onnx',
     metadataFile: 'm.json',
     bytes: 4_240_000,
@@ -244,7 +245,7 @@ describe('own models (from the user’s disk)', () => {
     store.getState().modelChosen({ id: 'mone-vivit-s', by: 'default' });
     store.getState().ownModelOpened(entry('a'));
     const { models } = store.getState();
-    expect(models.choice).toEqual({ id: `own:${'a'.repeat(64)}`, by: 'user' });
+    expect(models.choice).toEqual({ id: entry('a').id, by: 'user' });
     expect(chosenModel(models)?.name).toBe('Your model: vivit-dense-s');
     expect(findModel(models, 'vivit-dense-s')?.id).toBe('vivit-dense-s');
     expect(findModel(models, 'own:nope')).toBeNull();
@@ -273,7 +274,7 @@ describe('own models (from the user’s disk)', () => {
       ['b', true],
       ['c', true],
     ]);
-    s.ownModelForgotten(`own:${'b'.repeat(64)}`);
+    s.ownModelForgotten(entry('b').id);
     s.keptModelsListed([entry('c', true)]);
     expect(own()).toEqual([
       ['a', false],

@@ -84,7 +84,7 @@ export interface EngineSlice {
 // models: the zoo (public/models/index.json) and which model runs, and why
 // ---------------------------------------------------------------------------------------------
 export interface ModelChoice {
-  /** An id of the index, or an own model's `own:<sha256>`. */
+  /** An id of the index, or an own model's (src/model/ownModel.ts: `own:<sha256s>`). */
   readonly id: string;
   /** 'default': the index's default for the backend (see choiceReason); 'link'; 'user'. */
   readonly by: 'default' | 'link' | 'user';
