@@ -109,7 +109,7 @@ describe('openOwnModel', () => {
     const caches = new FakeCacheStorage() as unknown as CacheStorage;
     const kept: OwnModelSource = { kind: 'kept', sha256 };
     expect(await refusal(kept, caches)).toBe(
-      `Your model (kept model ${sha256.slice(0, 12)}…) was not opened: it is no longer stored on this device (the browser may have cleared its storage); open its files again`,
+      `Your model (kept model ${sha256.slice(0, 12)}…) was not opened: it is no longer stored on this device (the browser may have cleared its storage); open its files again.`,
     );
     await keepModel(caches, BASE, sha256, json, new Uint8Array(onnx));
     const own = await openOwnModel(kept, caches, BASE);
@@ -125,5 +125,10 @@ describe('openOwnModel', () => {
   it('passes engine failures on unchanged', () => {
     const err = new EngineFailure('threads-unavailable', 'one thread', true);
     expect(ownModelFailure(files(), err)).toBe(err);
+    // One full stop between the reason and what keeps running.
+    const failure = ownModelFailure(files(), new Error('no good.'), '. a keeps running.');
+    expect((failure as Error).message).toBe(
+      'Your model ("dense.onnx" + "dense.json") was not opened: no good. a keeps running.',
+    );
   });
 });

@@ -36,7 +36,9 @@ const ENGINE_CODES = new Set(['threads-unavailable', 'backend-unavailable', 'web
 export function ownModelFailure(own: OwnModelSource, err: unknown, suffix = ''): unknown {
   if (err instanceof EngineFailure && ENGINE_CODES.has(err.code)) return err;
   const fatal = err instanceof EngineFailure && err.fatal;
-  const message = `Your model (${ownModelLabel(own)}) was not opened: ${errorMessageOf(err)}${suffix}`;
+  // One sentence: the reason's own full stop gives way to the suffix.
+  const why = errorMessageOf(err).replace(/\.+$/, '');
+  const message = `Your model (${ownModelLabel(own)}) was not opened: ${why}${suffix || '.'}`;
   return new EngineFailure('own-model', message, fatal);
 }
 
