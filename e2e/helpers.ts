@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, CDPSession, Page, TestInfo } from '@playwright/test';
 import type { ModelMetadata } from '../src/model/metadata';
+import { countsFor } from '../src/store/budgetMath';
 import type { Backend } from './fixtures';
 import { expect, test } from './fixtures';
 
@@ -101,6 +102,16 @@ export async function waitForRuns(page: Page, n: number, timeout: number): Promi
 /** Waits for `k` more classified clips than the page shows now. */
 export async function waitForMoreRuns(page: Page, k: number, timeout: number): Promise<number> {
   return waitForRuns(page, (await runsOf(page)) + k, timeout);
+}
+
+/** Moves the budget slider to `ec` and waits until a clip ran at it (tokens per expert shown). */
+export async function setBudget(page: Page, meta: ModelMetadata, ec: number, backend: Backend) {
+  await page.getByTestId('budget-slider').fill(String(ec));
+  await expect(page.getByTestId('ec-value')).toHaveText(ec.toFixed(2));
+  await expect
+    .poll(() => countsOf(page), { timeout: 3 * clipTimeout(backend) })
+    .toEqual(countsFor(meta, ec));
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-ec', String(ec));
 }
 
 /** The patch → expert colouring the heatmap draws (one fill per cell), as one string. */

@@ -28,6 +28,7 @@ import {
   readJson,
   readyTimeout,
   screenshot,
+  setBudget,
   top1Of,
   waitForMoreRuns,
   type Sample,
@@ -81,15 +82,9 @@ async function classify(page: Page, model: ModelEntry, backend: Backend, sample:
 
 /** On a MoNE model: a new e_c reaches the next clips (same session). */
 async function moveBudget(page: Page, model: ModelEntry, backend: Backend) {
-  const meta = metaOf(model);
   const slider = page.getByTestId('budget-slider');
   const ec = Number(await slider.inputValue()) === 0.3 ? 0.7 : 0.3;
-  await slider.fill(String(ec));
-  await expect(page.getByTestId('ec-value')).toHaveText(ec.toFixed(2));
-  await expect
-    .poll(() => countsOf(page), { timeout: 3 * clipTimeout(backend) })
-    .toEqual(countsFor(meta, ec));
-  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-ec', String(ec));
+  await setBudget(page, metaOf(model), ec, backend);
 }
 
 for (const mone of index.models.filter((m) => m.kind === 'mone' && m.baseline !== undefined)) {

@@ -4,6 +4,7 @@ import { ComparePanel } from './components/ComparePanel';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorRegion } from './components/ErrorRegion';
 import { Header } from './components/Header';
+import { OwnModelPanel } from './components/OwnModelPanel';
 import { HeatmapControls } from './components/HeatmapControls';
 import { Predictions } from './components/Predictions';
 import { RuntimePanel } from './components/RuntimePanel';
@@ -35,6 +36,7 @@ export function App() {
         <div className="col-controls">
           <HeatmapControls />
           <SourcePanel />
+          <OwnModelPanel />
         </div>
         <ErrorBoundary area="The charts">
           <Suspense fallback={<div className="charts muted">Loading charts…</div>}>

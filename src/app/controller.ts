@@ -33,22 +33,32 @@ import {
   type ModelsIndex,
 } from '../model/modelsIndex';
 import { parseModelsIndex } from '../model/modelsIndexParse';
+import {
+  dropKind,
+  isOwnModelId,
+  ownModelEntry,
+  ownModelId,
+  pairModelFiles,
+} from '../model/ownModel';
+import type { OwnModelEntry, OwnModelInfo } from '../model/ownModel';
 import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';
 import { countsFor } from '../store/budgetMath';
 import type { AppStore } from '../store';
 import { compareAvailability } from '../store/compare';
-import { chosenModel } from '../store/selectors';
+import { chosenModel, findModel } from '../store/selectors';
 import type { ModelChoice } from '../store/types';
 import type { BackendPreference, Ready } from '../workers/protocol';
 import { downloadFile, type DownloadKind } from './downloads';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
 import { isFrontCamera } from './cameraFacing';
-import { cameraErrorMessage, fileTypeProblem } from './mediaErrors';
+import { cameraErrorMessage, fileTypeProblem, pickVideoFile } from './mediaErrors';
 import type { LinkState } from './urlState';
 import { startUrlSync } from './urlSync';
 import { VideoSource } from './videoSource';
+import { filesInput, forgetKept, listKeptEntries, openFiles, type ModelFiles } from './ownModels';
+import type { OwnModelInput } from '../client/inferenceClient';
 
 export interface ControllerOptions {
   /** Same-origin URL of the model index (each model's metadata and samples are relative to it). */
@@ -94,6 +104,10 @@ export class AppController {
   private samplesBase: string | null = null;
   /** The camera the hidden tab released (reopened when visible); undefined when none was on. */
   private hiddenCamera: string | null | undefined = undefined;
+  /** Files of own models opened on this page, by id (a new worker reads them again). */
+  private readonly ownFiles = new Map<string, ModelFiles>();
+  /** An own model sent to the worker and not yet ready or refused. */
+  private pendingOwn: (Omit<OwnModelInfo, 'kept'> & { readonly keep: boolean }) | null = null;
 
   constructor(store: AppStore, options: ControllerOptions) {
     this.store = store;
@@ -173,6 +187,7 @@ export class AppController {
     this.store.getState().modelChosen({ id, by: linked === undefined ? 'default' : 'link' });
     void this.loadSamples(url.sample);
     this.initEngine(url.backend);
+    void this.listKept();
   }
 
   private async loadIndex(): Promise<ModelsIndex | null> {
@@ -214,6 +229,26 @@ export class AppController {
     return new URL(path, new URL(this.options.modelsUrl, window.location.href)).href;
   }
 
+  /** What the worker is asked to load for `model`: its metadata URL, or an own model's source. */
+  private modelRequest(model: ModelEntry): { metadataUrl: string; own?: OwnModelInput } {
+    const own = (model as Partial<OwnModelEntry>).own;
+    if (own === undefined) return { metadataUrl: this.urlOf(metadataFileOf(model)) };
+    const files = this.ownFiles.get(model.id);
+    // A kept copy needs no file: the worker reads it from Cache Storage.
+    const input: OwnModelInput =
+      own.kept || files === undefined
+        ? { kind: 'kept', sha256: own.sha256 }
+        : filesInput(own, files, false);
+    return { metadataUrl: model.id, own: input };
+  }
+
+  /** The model a `ready` is about: the request's metadataUrl names it. */
+  private modelOfUrl(url: string): ModelEntry | undefined {
+    const { models } = this.store.getState();
+    if (isOwnModelId(url)) return findModel(models, url) ?? undefined;
+    return models.index?.models.find((m) => this.urlOf(metadataFileOf(m)) === url);
+  }
+
   /**
    * A fresh worker on `backend`, loading the chosen model; the client runs one switch at a time,
    * the last one winning. The worker reads the metadata (one request), warms up every budget level
@@ -226,7 +261,7 @@ export class AppController {
     this.framesInClip = 0;
     this.engineStarted = true;
     this.client?.init({
-      metadataUrl: this.urlOf(metadataFileOf(model)),
+      ...this.modelRequest(model),
       backend,
       ...(this.stallTimeoutMs !== null ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
     });
@@ -242,8 +277,8 @@ export class AppController {
 
   private switchModel(id: string, by: ModelChoice['by']): void {
     const s = this.store.getState();
-    const model = s.models.index === null ? undefined : modelById(s.models.index, id);
-    if (model === undefined) return;
+    const model = findModel(s.models, id);
+    if (model === null) return;
     const failed = s.engine.phase === 'error';
     const same = s.models.choice?.id === id;
     s.modelChosen({ id, by });
@@ -256,7 +291,102 @@ export class AppController {
     void this.loadSamples(null);
     if (failed || !this.engineStarted) return this.initEngine(s.engine.preference);
     // The worker warms up the model's budget levels and sends its metadata with `ready`.
-    this.client?.useModel({ metadataUrl: this.urlOf(metadataFileOf(model)) });
+    this.client?.useModel(this.modelRequest(model));
+  }
+
+  /**
+   * A model from disk (the picker's file input or a drop): its .onnx and metadata .json are read
+   * here and go to the worker, which checks and warms it up. It becomes the choice only once it
+   * is ready; a pair that fails leaves the running model in place, with the reason on the page.
+   */
+  async openOwnModel(files: readonly File[], keep: boolean): Promise<void> {
+    const title = 'Your model was not opened';
+    const pair = pairModelFiles(files);
+    if (!pair.ok) {
+      this.store
+        .getState()
+        .errorRaised({ scope: 'model', title, message: pair.why, severity: 'error' });
+      return;
+    }
+    let opened;
+    try {
+      opened = await openFiles(pair, keep);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      const message = `"${pair.onnx.name}" or "${pair.json.name}" could not be read: ${why}.`;
+      this.store.getState().errorRaised({ scope: 'model', title, message, severity: 'error' });
+      return;
+    }
+    this.ownFiles.set(ownModelId(opened.info), pair);
+    this.pendingOwn = { ...opened.info, keep };
+    const request = { metadataUrl: ownModelId(opened.info), own: opened.input };
+    const s = this.store.getState();
+    this.sweepWanted = false;
+    this.staleRunId = this.lastRunId;
+    this.framesInClip = 0;
+    this.client?.resetClip();
+    if (s.engine.phase !== 'error' && this.engineStarted) return this.client?.useModel(request);
+    s.initRequested(s.engine.preference);
+    this.engineStarted = true;
+    this.client?.init({ ...request, backend: s.engine.preference });
+  }
+
+  /**
+   * Files dropped on the page: a drop holding an .onnx or a .json is a model from disk, anything
+   * else goes to the video path (the first video among the files).
+   */
+  dropFiles(files: readonly File[]): void {
+    if (dropKind(files) === 'model') {
+      void this.openOwnModel(files, this.store.getState().models.keepOwn);
+      return;
+    }
+    const file = pickVideoFile(files);
+    if (file !== null) this.openFile(file);
+  }
+
+  /** Forget: off this device and out of the picker; the default model replaces a running one. */
+  async forgetOwnModel(id: string): Promise<void> {
+    const s = this.store.getState();
+    const entry = s.models.own.find((m) => m.id === id);
+    if (entry === undefined || s.models.index === null) return;
+    if (s.models.choice?.id === id) {
+      const backend = s.engine.backend?.backend ?? 'wasm';
+      this.switchModel(defaultModel(s.models.index, backend).model.id, 'default');
+    }
+    this.ownFiles.delete(id);
+    try {
+      if (entry.own.kept) await forgetKept(entry.own.sha256);
+      this.store.getState().ownModelForgotten(id);
+    } catch (err) {
+      this.store.getState().errorRaised({
+        scope: 'app',
+        title: 'Forget failed',
+        message: `Your model could not be removed from this device: ${err instanceof Error ? err.message : String(err)}.`,
+        severity: 'warning',
+      });
+    }
+  }
+
+  /** The models kept on this device into the picker (they play the chosen model's samples). */
+  private async listKept(): Promise<void> {
+    const samples = this.currentModel()?.samples;
+    if (samples === undefined) return;
+    try {
+      const { entries, problems } = await listKeptEntries(samples);
+      this.store.getState().keptModelsListed(entries);
+      for (const message of problems) {
+        this.store
+          .getState()
+          .errorRaised({ scope: 'app', title: 'Kept model', message, severity: 'warning' });
+      }
+    } catch (err) {
+      this.store.getState().errorRaised({
+        scope: 'app',
+        title: 'Kept models unavailable',
+        message: `The models kept on this device could not be listed: ${err instanceof Error ? err.message : String(err)}.`,
+        severity: 'warning',
+      });
+    }
   }
 
   chooseBackend(preference: BackendPreference): void {
@@ -314,9 +444,21 @@ export class AppController {
    * on (WebGPU failed under 'auto') gives way to that one.
    */
   private modelReady(ev: Ready): void {
+    const pending = this.pendingOwn;
+    if (pending !== null && ev.metadataUrl === ownModelId(pending)) {
+      // The model from disk passed every check: it joins the picker and runs.
+      this.pendingOwn = null;
+      const samples = this.currentModel()?.samples ?? '';
+      const { keep, ...info } = pending;
+      this.store
+        .getState()
+        .ownModelOpened(ownModelEntry(ev.metadata, { ...info, kept: false }, samples));
+      this.sweepWanted = false;
+      void this.loadSamples(null);
+      if (keep) void this.listKept(); // the worker stored it before `ready`
+    }
     const s = this.store.getState();
-    const running =
-      s.models.index === null ? undefined : modelById(s.models.index, ev.metadata.name);
+    const running = this.modelOfUrl(ev.metadataUrl);
     if (running !== undefined && running.id !== s.models.choice?.id && this.readyChoice !== null) {
       s.modelChosen(this.readyChoice);
       void this.loadSamples(null);
@@ -402,6 +544,7 @@ export class AppController {
       case 'cacheCleared':
         return s.cacheCleared(ev.removed);
       case 'error':
+        if (ev.code === 'own-model') this.pendingOwn = null;
         if (ev.requestId !== undefined && ev.requestId === s.results.sweep.requestId) {
           // The clip was reset (looping sample) between request and run: ask again.
           if (ev.code === 'no-clip') this.sweepWanted = true;

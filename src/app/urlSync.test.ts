@@ -37,6 +37,9 @@ describe('urlStateOf', () => {
     expect(urlStateOf(store.getState(), initial).model).toBe('vivit-dense-s');
     s.modelChosen({ id: 'mone-vivit-s', by: 'user' });
     expect(urlStateOf(store.getState(), initial).model).toBe('mone-vivit-s');
+    // A model from the user's disk: no link can carry it, so none is written.
+    s.modelChosen({ id: `own:${'a'.repeat(64)}`, by: 'user' });
+    expect(urlStateOf(store.getState(), initial).model).toBeNull();
   });
 
   it('drops the sample while the camera or a file plays', () => {

@@ -4,6 +4,7 @@
  * every slider move. Writes are deferred until the state has been still for URL_WRITE_DELAY_MS
  * (and flushed when the page is hidden): replaceState costs milliseconds per call.
  */
+import { isOwnModelId } from '../model/ownModel';
 import type { AppState, AppStore } from '../store';
 import { parseUrlState, serialiseUrlState, type UrlState } from './urlState';
 
@@ -19,11 +20,12 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
           ? initial.sample
           : null,
     backend: s.engine.preference,
-    // A model the link or the picker chose; the default is left out (it depends on the backend).
+    // A model the link or the picker chose; the default is left out (it depends on the backend),
+    // and so is a model from the user's disk (no link can carry a local file).
     model:
       s.models.choice === null
         ? initial.model
-        : s.models.choice.by === 'default'
+        : s.models.choice.by === 'default' || isOwnModelId(s.models.choice.id)
           ? null
           : s.models.choice.id,
   };

@@ -17,8 +17,10 @@
  */
 import type {
   Backend,
+  EngineError,
   FromWorker,
   InitRequest,
+  OwnModelSource,
   RunRequest,
   SweepRequest,
   ToWorker,
@@ -33,8 +35,46 @@ export type ClientEvent =
   | { type: 'threadsFallback'; reason: string }
   /** release() finished: the sessions were released and the worker ended. */
   | { type: 'released' };
-export type InitOptions = Omit<InitRequest, 'type'>;
-export type UseModelOptions = Omit<UseModelRequest, 'type'>;
+
+type OwnFiles = Extract<OwnModelSource, { kind: 'files' }>;
+/**
+ * A model from the user's disk as the client takes it: a kept one by hash, or its files with a
+ * `read` that gives their contents. The bytes are transferred to the worker that loads them, so
+ * a worker started later (backend switch, Resume, restart) reads the files again, from disk.
+ */
+export type OwnModelInput =
+  | Exclude<OwnModelSource, OwnFiles>
+  | (Omit<OwnFiles, 'metadataText' | 'model'> & {
+      readonly read: () => Promise<{ metadataText: string; model: ArrayBuffer }>;
+    });
+export type InitOptions = Omit<InitRequest, 'type' | 'own'> & { readonly own?: OwnModelInput };
+export type UseModelOptions = Omit<UseModelRequest, 'type' | 'own'> & {
+  readonly own?: OwnModelInput;
+};
+
+/** `base` with another model: an own model of `base` does not carry over to `model`. */
+function withModel(base: InitOptions, model: UseModelOptions): InitOptions {
+  const { own: _previous, ...rest } = base;
+  return { ...rest, ...model };
+}
+
+/** Options ready to post: an own model's files read now, their bytes to transfer. */
+async function readOwn<T extends { own?: OwnModelInput }>(
+  options: T,
+): Promise<{ fields: Omit<T, 'own'> & { own?: OwnModelSource }; transfer: Transferable[] }> {
+  const { own, ...rest } = options;
+  if (own?.kind !== 'files') return { fields: options as Omit<T, 'own'>, transfer: [] };
+  const { read, ...names } = own;
+  const { metadataText, model } = await read();
+  return { fields: { ...rest, own: { ...names, metadataText, model } }, transfer: [model] };
+}
+
+const readFailed = (err: unknown, fatal: boolean): EngineError => ({
+  type: 'error',
+  code: 'own-model',
+  message: `Your model's files could not be read (${err instanceof Error ? err.message : String(err)}); open them again.`,
+  fatal,
+});
 
 /** The parts of a Worker the client uses (a fake in unit tests). */
 export interface WorkerLike {
@@ -115,6 +155,8 @@ export function createInferenceClient(
   let stopped = false;
   /** Set once a worker could not run WASM threads: every later init asks for one thread. */
   let singleThread = false;
+  /** Bumped by every model switch: an own model's files still being read give way to a later one. */
+  let modelTicket = 0;
 
   function start(): WorkerLike {
     const w = spawn();
@@ -163,11 +205,25 @@ export function createInferenceClient(
         onEvent({ type: 'released' });
         return;
       }
-      lastInit = modelSince === null ? next : { ...next, ...modelSince };
+      const target = modelSince === null ? next : withModel(next, modelSince);
+      lastInit = target;
       modelSince = null;
-      worker = start();
-      const threads = singleThread ? { maxThreads: 1 } : {};
-      worker.postMessage({ type: 'init', ...lastInit, ...threads }, []);
+      const launch = (fields: Omit<InitRequest, 'type'>, transfer: Transferable[]) => {
+        worker = start();
+        const threads = singleThread ? { maxThreads: 1 } : {};
+        worker.postMessage({ type: 'init', ...fields, ...threads }, transfer);
+        // A model chosen while the files were read goes to this worker now.
+        const since = modelSince;
+        modelSince = null;
+        if (since !== null) client.useModel(since);
+      };
+      if (target.own?.kind !== 'files') return launch(target as Omit<InitRequest, 'type'>, []);
+      return readOwn(target).then(
+        ({ fields, transfer }) => {
+          if (!(stopped || switches.superseded)) launch(fields, transfer);
+        },
+        (err: unknown) => onEvent(readFailed(err, true)),
+      );
     };
     // No worker yet (first start, after a crash): start at once, synchronously.
     return worker === null ? begin() : retire().then(begin);
@@ -225,16 +281,28 @@ export function createInferenceClient(
     return requestId;
   }
 
-  return {
+  const client: InferenceClient = {
     init(initOptions) {
       modelSince = null;
       switches.request(initOptions);
     },
     useModel(options) {
-      if (lastInit !== null) lastInit = { ...lastInit, ...options };
-      // Between engines (a switch under way): the engine that starts next loads this model.
-      if (worker === null) modelSince = options;
-      else send({ type: 'useModel', ...options });
+      if (lastInit !== null) lastInit = withModel(lastInit, options);
+      const ticket = ++modelTicket;
+      const deliver = (fields: Omit<UseModelRequest, 'type'>, transfer: Transferable[]) => {
+        if (ticket !== modelTicket) return; // a later choice wins
+        // Between engines (a switch under way): the engine that starts next loads this model.
+        if (worker === null) modelSince = options;
+        else send({ type: 'useModel', ...fields }, transfer);
+      };
+      if (options.own?.kind !== 'files')
+        return deliver(options as Omit<UseModelRequest, 'type'>, []);
+      readOwn(options).then(
+        ({ fields, transfer }) => deliver(fields, transfer),
+        (err: unknown) => {
+          if (ticket === modelTicket) onEvent(readFailed(err, false));
+        },
+      );
     },
     sendFrame(bitmap, time, capturedAt, mirrored = false) {
       const timeOrigin = performance.timeOrigin;
@@ -266,4 +334,5 @@ export function createInferenceClient(
       return inFlight !== null;
     },
   };
+  return client;
 }

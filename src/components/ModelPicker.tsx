@@ -28,7 +28,7 @@ export function ModelPicker() {
         {index === null || choice === null ? (
           <option value="">Loading the model list…</option>
         ) : (
-          modelGroups(index.models).map((group) => (
+          modelGroups(index.models, models.own).map((group) => (
             <optgroup key={group.label} label={group.label}>
               {group.models.map((m) => (
                 <option key={m.id} value={m.id}>

@@ -1,6 +1,5 @@
 import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import { useAppState, useController } from '../app/context';
-import { pickVideoFile } from '../app/mediaErrors';
 import { cellOfToken } from '../model/routing';
 import { cellTooltip, chosenModel, heatmapView } from '../store/selectors';
 import { cropBoxPercent, stageSize } from './geometry';
@@ -43,8 +42,8 @@ export function VideoStage() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const file = pickVideoFile(Array.from(e.dataTransfer.files));
-    if (file !== null) controller.openFile(file);
+    // A video plays; an .onnx with its .json opens as your model.
+    controller.dropFiles(Array.from(e.dataTransfer.files));
   };
 
   return (

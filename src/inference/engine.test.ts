@@ -10,6 +10,10 @@ import type { FromWorker } from '../workers/protocol';
 import { InferenceEngine } from './engine';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
+import { createHash } from 'node:crypto';
+import { FakeCacheStorage } from '../model/fakeCacheStorage';
+import { listKeptModels } from '../model/keptModels';
+import type { OwnModelSource } from '../workers/protocol';
 
 const released: string[] = [];
 /** How the mocked createSession behaves: build, hang forever, or fail. */
@@ -76,7 +80,10 @@ vi.mock('./clipBuffer', () => ({
   },
 }));
 
-vi.stubGlobal('self', { location: { href: 'http://app.test/' }, crossOriginIsolated: true });
+vi.stubGlobal('self', {
+  location: { href: 'http://app.test/', origin: 'http://app.test' },
+  crossOriginIsolated: true,
+});
 vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
 
 function engine() {
@@ -334,7 +341,7 @@ describe('InferenceEngine compare mode', () => {
     expect(results(posted).at(-1)?.baseline).toMatchObject({ ok: true });
   });
 
-  it('a model switch made while the baseline loads waits for the run, then happens', async () => {
+  it('a model switch made during a compared run happens; the baseline yields to it', async () => {
     clipReady.value = true;
     const { e, init, use, posted, readies } = engine();
     await init('a');
@@ -342,6 +349,70 @@ describe('InferenceEngine compare mode', () => {
     const switching = use('c');
     await Promise.all([run, switching]);
     await vi.waitFor(() => expect(readies()).toEqual(['a', 'c']));
-    expect(results(posted)[0]?.baseline).toMatchObject({ ok: true });
+    // Here the switch reached the engine before the run reached its baseline: the switch keeps
+    // the engine, and this clip's baseline is skipped with the reason (it used to drop 'c').
+    expect(results(posted)[0]?.baseline).toMatchObject({
+      ok: false,
+      message: 'A model switch is in progress: the baseline runs from the next clip.',
+    });
+    await compared(e, 'dense'); // the next clip on 'c' compares again
+    expect(results(posted).at(-1)?.baseline).toMatchObject({ ok: true });
+  });
+});
+
+describe('InferenceEngine: a model from disk', () => {
+  const bytes = Uint8Array.from([1, 2, 3, 4, 5]);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const own = (edit: (m: Record<string, unknown>) => void = () => undefined): OwnModelSource => {
+    const meta: Record<string, unknown> = {
+      ...tinyMetadataJson(),
+      name: 'mine',
+      model_bytes: bytes.length,
+      model_sha256: sha256,
+    };
+    edit(meta);
+    const model = bytes.slice().buffer;
+    const metadataText = JSON.stringify(meta);
+    return {
+      kind: 'files',
+      sha256,
+      modelFile: 'mine.onnx',
+      metadataFile: 'mine.json',
+      metadataText,
+      model,
+      keep: true,
+    };
+  };
+
+  it('runs the bytes it was given, keeps the pair after warm-up, and reuses its session', async () => {
+    const caches = new FakeCacheStorage();
+    vi.stubGlobal('caches', caches);
+    const { e, init, use, readies, stats } = engine();
+    await init('a');
+    const id = `own:${sha256}`;
+    await e.useModel({ type: 'useModel', metadataUrl: id, own: own(), warmupLevels: [] });
+    expect(readies()).toEqual(['a', 'mine']);
+    expect(stats()).toMatchObject({ modelDownloads: 1, sessionsByModel: { a: 1, mine: 1 } });
+    const kept = await listKeptModels(caches as unknown as CacheStorage, 'http://app.test');
+    expect(kept.map((k) => k.sha256)).toEqual([sha256]);
+    await use('a');
+    await e.useModel({ type: 'useModel', metadataUrl: id, own: { kind: 'kept', sha256 } });
+    expect(readies()).toEqual(['a', 'mine', 'a (cached)', 'mine (cached)']);
+    vi.stubGlobal('caches', undefined); // the other tests run without Cache Storage
+  });
+
+  it('a bad pair leaves the running model in place and names the file and the field', async () => {
+    const { e, init, posted, readies } = engine();
+    await init('a');
+    const bad = own((m) => delete m.labels);
+    await e.useModel({ type: 'useModel', metadataUrl: `own:${sha256}`, own: bad });
+    expect(readies()).toEqual(['a', 'a (cached)']);
+    expect(posted.at(-1)).toEqual({
+      type: 'error',
+      code: 'own-model',
+      message:
+        'Your model ("mine.onnx" + "mine.json") was not opened: mine.json: model metadata: labels: is required. a keeps running.',
+      fatal: false,
+    });
   });
 });

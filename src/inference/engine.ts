@@ -44,6 +44,8 @@ import type {
   UseModelRequest,
 } from '../workers/protocol';
 import { configureRuntime, createSession } from './session';
+import { keepModel } from '../model/keptModels';
+import { openOwnModel, ownModelFailure, type OpenedOwnModel } from './ownModelSource';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { SessionCache } from './sessionCache';
 import {
@@ -85,6 +87,25 @@ function caches(): CacheStorage | undefined {
 }
 
 const absoluteUrl = (url: string) => new URL(url, self.location.href).href;
+
+/** A model's metadata, and its bytes when it came from the user's disk (else they download). */
+interface ModelSource {
+  readonly meta: ModelMetadata;
+  readonly own: OpenedOwnModel | null;
+}
+
+/** The metadata of a request: fetched from its URL, or an own model's pair, checked. */
+async function sourceOf(req: InitRequest | UseModelRequest, stallMs: number): Promise<ModelSource> {
+  if (req.own === undefined) {
+    return { meta: await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), stallMs), own: null };
+  }
+  const own = await openOwnModel(req.own, caches(), self.location.origin);
+  return { meta: own.meta, own };
+}
+
+/** An own model's failures name it (and the field at fault); others pass unchanged. */
+const failureOf = (req: InitRequest | UseModelRequest, err: unknown, suffix = '') =>
+  req.own === undefined ? err : ownModelFailure(req.own, err, suffix);
 
 export class InferenceEngine {
   private readonly post: Post;
@@ -154,7 +175,7 @@ export class InferenceEngine {
     const verbose = req.verboseLogs ?? false;
     try {
       const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), stallMs);
+      const { meta, own } = await sourceOf(req, stallMs);
       if (this.isDead()) return; // disposed meanwhile: every step below is skipped
       // Frames may arrive while the model downloads: start buffering them now.
       this.clips = new ClipBuffer(meta);
@@ -180,7 +201,7 @@ export class InferenceEngine {
       };
       this.announce(choice.reason);
       configureRuntime(threads, verbose);
-      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels, own);
       // Device lost (already reported) or disposed during warm-up.
       if (this.state !== 'loading') return;
       this.activate(loaded, false, warmupMs, started);
@@ -190,7 +211,7 @@ export class InferenceEngine {
       // Before a session exists a retry (same worker) is possible; after, the worker is spent.
       this.state = this.sessionsCreated === 0 ? 'idle' : 'dead';
       this.queued = null;
-      this.post(toEngineError(err, { fatal: true }));
+      this.post(toEngineError(failureOf(req, err), { fatal: true }));
       return;
     }
     await this.drainQueue();
@@ -227,12 +248,18 @@ export class InferenceEngine {
   private async switchTo(req: UseModelRequest): Promise<void> {
     const started = performance.now();
     const cached = this.sessions.take(absoluteUrl(req.metadataUrl));
-    if (cached !== undefined) return this.activate(cached, true, 0, started);
+    if (cached !== undefined) {
+      // The same pair again, now with "Keep on this device": its session serves, the pair is kept.
+      if (req.own?.kind === 'files' && req.own.keep) {
+        await this.keep(await openOwnModel(req.own, caches(), self.location.origin));
+      }
+      return this.activate(cached, true, 0, started);
+    }
     const previous = this.active;
     this.state = 'loading';
     try {
-      const meta = await fetchMetadata(fetch, absoluteUrl(req.metadataUrl), this.runtime!.stallMs);
-      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels);
+      const { meta, own } = await sourceOf(req, this.runtime!.stallMs);
+      const { loaded, warmupMs } = await this.load(req.metadataUrl, meta, req.warmupLevels, own);
       // Device lost (already reported) or disposed during warm-up.
       if (this.state !== 'loading') return;
       this.activate(loaded, false, warmupMs, started);
@@ -241,12 +268,13 @@ export class InferenceEngine {
       const back = previous !== null && this.sessions.take(absoluteUrl(previous.requestUrl));
       if (!back) {
         this.state = 'dead';
-        this.post(toEngineError(err, { fatal: true }));
+        this.post(toEngineError(failureOf(req, err), { fatal: true }));
         return;
       }
       // The previous model keeps running; `ready` first (it clears stale errors), then why.
       this.activate(previous, true, 0, started);
-      this.post(toEngineError(err, { fatal: false }));
+      const why = failureOf(req, err, `. ${previous.meta.name} keeps running.`);
+      this.post(toEngineError(why, { fatal: false }));
     }
   }
 
@@ -269,24 +297,30 @@ export class InferenceEngine {
   private async load(
     requestUrl: string,
     meta: ModelMetadata,
-    levels?: readonly number[],
+    levels: readonly number[] | undefined,
+    own: OpenedOwnModel | null,
     purpose?: 'baseline',
   ): Promise<{ loaded: Loaded; warmupMs: number }> {
     const tag = purpose === undefined ? {} : { purpose };
     const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
     const runtime = this.runtime!;
-    const model = await loadModel(
-      modelUrlOf(absoluteUrl(requestUrl), meta),
-      meta,
-      { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
-      {
-        fetch: (input, init) => fetch(input, init),
-        caches: caches(),
-        onProgress: (p) => this.post({ type: 'loadProgress', ...p, ...tag }),
-        onWarning: (message) => this.post({ type: 'error', code: 'cache', message, fatal: false }),
-      },
-    );
+    // An own model's bytes came with the request (or from its kept copy): nothing to download.
+    const model =
+      own !== null
+        ? { bytes: own.bytes, downloaded: false }
+        : await loadModel(
+            modelUrlOf(absoluteUrl(requestUrl), meta),
+            meta,
+            { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
+            {
+              fetch: (input, init) => fetch(input, init),
+              caches: caches(),
+              onProgress: (p) => this.post({ type: 'loadProgress', ...p, ...tag }),
+              onWarning: (message) =>
+                this.post({ type: 'error', code: 'cache', message, fatal: false }),
+            },
+          );
     if (model.downloaded) this.modelDownloads++;
     // No session for an engine that is going away (the caller stops quietly: isDead).
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
@@ -320,8 +354,27 @@ export class InferenceEngine {
       this.releaseSession(loaded);
       throw err;
     }
+    if (own?.keep === true) await this.keep(own);
     this.sessions.add(absoluteUrl(requestUrl), loaded);
     return { loaded, warmupMs };
+  }
+
+  /** Stores an own model that runs ("Keep on this device"); a failure only costs the keeping. */
+  private async keep(own: OpenedOwnModel): Promise<void> {
+    const storage = caches();
+    try {
+      if (storage === undefined) throw new Error('Cache Storage is not available here');
+      await keepModel(storage, self.location.origin, own.sha256, own.metadataText, own.bytes);
+    } catch (err) {
+      const full = err instanceof DOMException && err.name === 'QuotaExceededError';
+      const why = full ? 'browser storage is full' : errorMessageOf(err);
+      this.post({
+        type: 'error',
+        code: 'cache',
+        message: `Your model runs but could not be kept on this device (${why}); it is gone when you leave the page.`,
+        fatal: false,
+      });
+    }
   }
 
   /**
@@ -599,6 +652,11 @@ export class InferenceEngine {
     const fail = (why: string): BaselineOutcome => ({ ok: false, metadataUrl: url, message: why });
     let baseline = this.sessions.peek(absoluteUrl(url));
     if (baseline === undefined) {
+      // A switch already loading owns the engine's state: loading beside it would end its
+      // 'loading' early and drop the model it loads. The baseline waits for a later clip.
+      if (this.state !== 'ready') {
+        return fail('A model switch is in progress: the baseline runs from the next clip.');
+      }
       // The running model becomes the most recently used: loading the baseline never evicts it.
       this.sessions.take(absoluteUrl(model.requestUrl));
       this.state = 'loading';
@@ -606,7 +664,7 @@ export class InferenceEngine {
         const meta = await fetchMetadata(fetch, absoluteUrl(url), this.runtime!.stallMs);
         const problem = compareProblem(model.meta, meta);
         if (problem !== null) return fail(`${problem}.`);
-        baseline = (await this.load(url, meta, undefined, 'baseline')).loaded;
+        baseline = (await this.load(url, meta, undefined, null, 'baseline')).loaded;
         this.sessions.take(absoluteUrl(model.requestUrl)); // and stays the one kept longest
       } catch (err) {
         if (this.isDead()) throw err;

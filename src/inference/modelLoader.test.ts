@@ -14,50 +14,10 @@ import {
   sha256Hex,
 } from './modelLoader';
 import { tinyMetadataJson } from '../model/testFixtures';
+import { FakeCacheStorage } from '../model/fakeCacheStorage';
 import { parseModelMetadata } from '../model/metadata';
 
 const URL_ = 'http://localhost/models/m.onnx';
-
-/** In-memory Cache Storage: enough of the API for modelLoader. */
-class FakeCacheStorage {
-  readonly stores = new Map<string, Map<string, Uint8Array>>();
-  quotaExceeded = false;
-  async open(name: string) {
-    await Promise.resolve();
-    let store = this.stores.get(name);
-    if (store === undefined) this.stores.set(name, (store = new Map<string, Uint8Array>()));
-    const entries = store;
-    const keyOf = (r: string | { url: string }) => (typeof r === 'string' ? r : r.url);
-    return {
-      match: async (key: string) => {
-        await Promise.resolve();
-        const bytes = entries.get(key);
-        return bytes === undefined ? undefined : new Response(bytes.slice());
-      },
-      put: async (key: string, response: Response) => {
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (this.quotaExceeded) throw new DOMException('quota', 'QuotaExceededError');
-        entries.set(key, bytes);
-      },
-      keys: async () => {
-        await Promise.resolve();
-        return [...entries.keys()].map((url) => ({ url }));
-      },
-      delete: async (r: string | { url: string }) => {
-        await Promise.resolve();
-        return entries.delete(keyOf(r));
-      },
-    };
-  }
-  async has(name: string) {
-    await Promise.resolve();
-    return this.stores.has(name);
-  }
-  async delete(name: string) {
-    await Promise.resolve();
-    return this.stores.delete(name);
-  }
-}
 
 // toEqual on large typed arrays is slow (element-wise diffing); compare directly.
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

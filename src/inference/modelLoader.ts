@@ -9,6 +9,7 @@
  */
 import { MetadataError, parseModelMetadataText } from '../model/metadata';
 import type { ModelMetadata } from '../model/metadata';
+import { sha256Hex } from '../model/sha256';
 import { EngineFailure, errorMessageOf } from './engineFailure';
 
 /** Bump the suffix when the cache layout changes; clearCache deletes the whole store. */
@@ -46,10 +47,7 @@ const PROGRESS_INTERVAL_MS = 50;
  */
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 /** The Cache Storage key: the model URL with its expected hash, so each export has its own entry. */
 export function cacheKey(modelUrl: string, sha256: string): string {

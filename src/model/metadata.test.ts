@@ -173,6 +173,24 @@ describe('parseModelMetadata', () => {
         /0\.1 is outside \[min_ec, max_ec\]/,
       ],
       ['levels', (m) => m.budget.levels.push(1.5), 'budget.levels[4]', /1\.5 is outside/],
+      [
+        'widths out of order',
+        (m) => (m.experts.widths = [16, 64, 32, 128]),
+        'experts.widths[2]',
+        /32 is not larger than the width before it/,
+      ],
+      [
+        'min_ec below the rule',
+        (m) => (m.budget.min_ec = 0.1),
+        'budget.min_ec',
+        /0\.1 is below 0\.125 \(1\/2\^\(experts\.count-1\)\)/,
+      ],
+      [
+        'max_ec above 1',
+        (m) => (m.budget.max_ec = 1.5),
+        'budget.max_ec',
+        /1\.5 must lie in \[min_ec, 1\]/,
+      ],
     ])('%s', (_name, mutate, field, message) => {
       expectRejected(broken(mutate), field, message);
     });

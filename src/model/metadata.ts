@@ -213,6 +213,13 @@ function checkConsistency(m: ModelMetadata): void {
       `time_steps * tubelet_size is ${tokens.time_steps * tokens.tubelet_size} but video.frames is ${video.frames}`,
     );
   }
+  const unordered = experts.widths.findIndex((w, i) => i > 0 && w <= experts.widths[i - 1]!);
+  if (unordered > 0) {
+    throw new MetadataError(
+      `experts.widths[${unordered}]`,
+      `${String(experts.widths[unordered])} is not larger than the width before it: widths go smallest first`,
+    );
+  }
   if (m.macs.per_token.length !== E) {
     throw new MetadataError(
       'macs.per_token',
@@ -246,6 +253,18 @@ function checkConsistency(m: ModelMetadata): void {
     '[tokens.time_steps, tokens.per_step, experts.count]',
   );
   const { min_ec, max_ec, default_ec, levels } = m.budget;
+  // The budget rule (src/model/budget.ts) solves for e_c in [1/2^(E-1), 1]: all tokens on the
+  // smallest expert up to all on the full one. A range beyond it would fail on the slider.
+  const lowest = 1 / 2 ** (E - 1);
+  if (min_ec < lowest) {
+    throw new MetadataError(
+      'budget.min_ec',
+      `${min_ec} is below ${lowest} (1/2^(experts.count-1)), the smallest budget ${E} experts can give`,
+    );
+  }
+  if (max_ec > 1 || max_ec < min_ec) {
+    throw new MetadataError('budget.max_ec', `${max_ec} must lie in [min_ec, 1] = [${min_ec}, 1]`);
+  }
   if (!(min_ec <= default_ec && default_ec <= max_ec)) {
     throw new MetadataError(
       'budget.default_ec',

@@ -67,3 +67,19 @@ describe('checkModelIO', () => {
     expect(fieldOf(() => checkModelIO(meta, g.inputs, g.outputs))).toBe('inputs');
   });
 });
+
+describe('checkModelIO: labels against the graph', () => {
+  it("names a label count that differs from the graph's classes", () => {
+    const { inputs, outputs } = graph();
+    outputs[0] = { name: 'logits', type: 'float32', shape: [1, 5] };
+    expect(() => checkModelIO(meta, inputs, outputs)).toThrow(
+      "model metadata: labels: has 3 entries but the ONNX model's 'logits' output has 5 classes",
+    );
+  });
+
+  it('leaves a symbolic class axis to the shape check', () => {
+    const { inputs, outputs } = graph();
+    outputs[0] = { name: 'logits', type: 'float32', shape: [1, 'classes'] };
+    expect(() => checkModelIO(meta, inputs, outputs)).not.toThrow();
+  });
+});

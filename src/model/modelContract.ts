@@ -57,7 +57,7 @@ function checkTensor(
 
 /** Throws MetadataError naming the first metadata field the graph disagrees with. */
 export function checkModelIO(
-  meta: Pick<ModelMetadata, 'inputs' | 'outputs'>,
+  meta: Pick<ModelMetadata, 'inputs' | 'outputs' | 'labels'>,
   inputs: readonly GraphTensor[],
   outputs: readonly GraphTensor[],
 ): void {
@@ -69,6 +69,15 @@ export function checkModelIO(
     throw new MetadataError(
       'inputs',
       `does not describe the ONNX model's input '${extra.name}' (the worker could not feed it)`,
+    );
+  }
+  // The label count against the graph itself (metadata.ts only compares it with the metadata's
+  // own logits shape): a labels list from another model would name the wrong classes.
+  const classes = outputs.find((t) => t.name === meta.outputs.logits.name)?.shape?.[1];
+  if (typeof classes === 'number' && classes > 0 && classes !== meta.labels.length) {
+    throw new MetadataError(
+      'labels',
+      `has ${meta.labels.length} entries but the ONNX model's '${meta.outputs.logits.name}' output has ${classes} classes`,
     );
   }
   checkTensor('outputs.logits', meta.outputs.logits, outputs, 'output');

@@ -178,7 +178,12 @@ describe('compareSummary', () => {
 });
 
 describe('compareAvailability', () => {
-  const models = (id: string) => ({ index, choice: { id, by: 'user' as const } });
+  const models = (id: string) => ({
+    index,
+    choice: { id, by: 'user' as const },
+    own: [],
+    keepOwn: false,
+  });
 
   it('offers the baseline of a MoNE model', () => {
     const a = compareAvailability(models('mone-vivit-s'));
@@ -197,12 +202,20 @@ describe('compareAvailability', () => {
       models: [{ ...structuredClone(shippedIndex.models[0]!), baseline: undefined }],
     });
     expect(
-      compareAvailability({ index: lone, choice: { id: 'mone-vivit-s', by: 'user' } }),
+      compareAvailability({
+        index: lone,
+        choice: { id: 'mone-vivit-s', by: 'user' },
+        own: [],
+        keepOwn: false,
+      }),
     ).toEqual({
       baseline: null,
       reason: 'MoNE ViViT-S names no dense baseline in the model index.',
     });
-    expect(compareAvailability({ index: null, choice: null }).baseline).toBeNull();
+    expect(
+      compareAvailability({ index: null, choice: null, own: [], keepOwn: false }).baseline,
+    ).toBeNull();
+    expect(compareAvailability(models('own:abc')).reason).toMatch(/Your own model has no baseline/);
   });
 });
 

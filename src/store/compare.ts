@@ -11,6 +11,7 @@
  */
 import { median } from '../model/latencyStats';
 import { modelById, type ModelEntry } from '../model/modelsIndex';
+import { isOwnModelId } from '../model/ownModel';
 import type { RunResult } from '../workers/protocol';
 import type { ComparedClip, ModelsState } from './types';
 
@@ -149,6 +150,14 @@ export interface CompareAvailability {
 /** Whether the chosen model has a dense baseline to compare with, and why not. */
 export function compareAvailability(models: ModelsState): CompareAvailability {
   const { index, choice } = models;
+  if (index !== null && choice !== null && isOwnModelId(choice.id)) {
+    // A model from disk names no baseline the app could load beside it.
+    return {
+      baseline: null,
+      reason:
+        'Your own model has no baseline in the model index: compare mode needs a shipped MoNE model.',
+    };
+  }
   const model = index === null || choice === null ? undefined : modelById(index, choice.id);
   if (index === null || model === undefined) {
     return { baseline: null, reason: 'No model is chosen yet.' };

@@ -26,6 +26,7 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'model-stalled': 'Model download stalled',
   'model-corrupt': 'Model file is corrupt',
   'model-mismatch': 'Model does not match its metadata',
+  'own-model': 'Your model was not opened',
   'backend-unavailable': 'Backend unavailable',
   'webgpu-lost': 'WebGPU device lost',
   'invalid-budget': 'Invalid budget',
@@ -42,6 +43,7 @@ const MODEL_CODES: readonly ErrorCode[] = [
   'model-stalled',
   'model-corrupt',
   'model-mismatch',
+  'own-model',
 ];
 
 export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({

@@ -3,7 +3,7 @@ import { initialResults } from './resultsSlice';
 import type { ModelsSlice, SliceCreator } from './types';
 
 export const createModelSlice: SliceCreator<ModelsSlice> = (set, get) => ({
-  models: { index: null, choice: null },
+  models: { index: null, choice: null, own: [], keepOwn: false },
 
   modelsIndexed: (index) => set((s) => ({ models: { ...s.models, index } })),
 
@@ -38,4 +38,25 @@ export const createModelSlice: SliceCreator<ModelsSlice> = (set, get) => ({
       heatmap: { ...now.heatmap, step: 'latest' },
     }));
   },
+
+  keptModelsListed: (kept) =>
+    set((s) => {
+      // Models opened on this page and not kept stay; the kept ones are what storage holds now.
+      const ids = new Set(kept.map((m) => m.id));
+      const opened = s.models.own.filter((m) => !m.own.kept && !ids.has(m.id));
+      return { models: { ...s.models, own: [...opened, ...kept] } };
+    }),
+
+  ownModelOpened: (entry) => {
+    set((s) => {
+      const others = s.models.own.filter((m) => m.id !== entry.id);
+      return { models: { ...s.models, own: [...others, entry] } };
+    });
+    get().modelChosen({ id: entry.id, by: 'user' });
+  },
+
+  keepOwnToggled: (on) => set((s) => ({ models: { ...s.models, keepOwn: on } })),
+
+  ownModelForgotten: (id) =>
+    set((s) => ({ models: { ...s.models, own: s.models.own.filter((m) => m.id !== id) } })),
 });

@@ -9,6 +9,7 @@ import { denseGmacs } from '../model/macs';
 import { parseModelMetadata } from '../model/metadata';
 import { modelById } from '../model/modelsIndex';
 import { parseModelsIndex } from '../model/modelsIndexParse';
+import { ownModelEntry } from '../model/ownModel';
 import { countsFor } from './budgetMath';
 import { createAppStore } from './index';
 import {
@@ -19,6 +20,7 @@ import {
   choiceReason,
   chosenModel,
   classColour,
+  findModel,
   heatmapView,
   modelGroups,
   modelOptionText,
@@ -193,6 +195,8 @@ describe('the picker texts', () => {
     const models = (by: 'default' | 'link' | 'user', id = 'mone-vivit-s') => ({
       index,
       choice: { id, by },
+      own: [],
+      keepOwn: false,
     });
     expect(choiceReason(models('default'), 'wasm')).toMatch(/^Default on WASM: /);
     expect(choiceReason(models('default'), null)).toBe('Default on every backend: MoNE ViViT-S.');
@@ -200,7 +204,7 @@ describe('the picker texts', () => {
       'Chosen by the link (?model=vivit-dense-s).',
     );
     expect(choiceReason(models('user'), 'webgpu')).toBe('Chosen by you.');
-    expect(choiceReason({ index: null, choice: null }, 'wasm')).toBe('');
+    expect(choiceReason({ index: null, choice: null, own: [], keepOwn: false }, 'wasm')).toBe('');
     expect(chosenModel(models('user', 'vivit-dense-s'))).toBe(baseline);
   });
 
@@ -220,5 +224,63 @@ describe('the picker texts', () => {
     expect(sessionsText({ sessionsByModel: { 'mone-vivit-s': 1, 'vivit-dense-s': 1 } })).toBe(
       'mone-vivit-s 1 · vivit-dense-s 1',
     );
+  });
+});
+
+describe('own models (from the user’s disk)', () => {
+  const info = (sha: string, kept: boolean) => ({
+    sha256: sha.repeat(64),
+    metadataSha256: 'f'.repeat(64),
+    modelFile: 'm.onnx',
+    metadataFile: 'm.json',
+    bytes: 4_240_000,
+    kept,
+  });
+  const entry = (sha: string, kept = false) =>
+    ownModelEntry(dense, info(sha, kept), '../samples/index.json');
+
+  it('an opened model joins the picker as the choice; the index’s models stay', () => {
+    const store = readyOn(motion);
+    store.getState().modelsIndexed(index);
+    store.getState().modelChosen({ id: 'mone-vivit-s', by: 'default' });
+    store.getState().ownModelOpened(entry('a'));
+    const { models } = store.getState();
+    expect(models.choice).toEqual({ id: entry('a').id, by: 'user' });
+    expect(chosenModel(models)?.name).toBe('Your model: vivit-dense-s');
+    expect(findModel(models, 'vivit-dense-s')?.id).toBe('vivit-dense-s');
+    expect(findModel(models, 'own:nope')).toBeNull();
+    // The previous model's results went with the switch.
+    expect(store.getState().results.latest).toBeNull();
+    expect(modelGroups(index.models, models.own).map((g) => [g.label, g.models.length])).toEqual([
+      ['MoNE (adjustable compute)', 1],
+      ['Dense baselines', 1],
+      ['Your models', 1],
+    ]);
+    expect(choiceReason(models, 'wasm')).toBe(
+      'Your model, from files on this device: a link cannot carry it, so the link opens the default model.',
+    );
+  });
+
+  it('the kept list replaces the kept ones and keeps models opened on the page', () => {
+    const store = createAppStore();
+    const s = store.getState();
+    s.modelsIndexed(index);
+    s.ownModelOpened(entry('a')); // opened, not kept
+    s.ownModelOpened(entry('b')); // opened, then kept: the list says so
+    s.keptModelsListed([entry('b', true), entry('c', true)]);
+    const own = () => store.getState().models.own.map((m) => [m.id.slice(4, 5), m.own.kept]);
+    expect(own()).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', true],
+    ]);
+    s.ownModelForgotten(entry('b').id);
+    s.keptModelsListed([entry('c', true)]);
+    expect(own()).toEqual([
+      ['a', false],
+      ['c', true],
+    ]);
+    s.keepOwnToggled(true);
+    expect(store.getState().models.keepOwn).toBe(true);
   });
 });

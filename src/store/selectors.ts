@@ -14,6 +14,7 @@ import {
   modelById,
   type ModelEntry,
 } from '../model/modelsIndex';
+import { isOwnModelId } from '../model/ownModel';
 import { topK, type Prediction } from '../model/postprocess';
 import { percentile } from '../model/latencyStats';
 import { decodeRouting } from '../model/routing';
@@ -69,8 +70,13 @@ export function statusText(engine: EngineState, errors: readonly AppError[]): st
 // ---------------------------------------------------------------------------------------------
 /** The index entry of the chosen model; null before the index and the choice are known. */
 export function chosenModel(models: ModelsState): ModelEntry | null {
-  if (models.index === null || models.choice === null) return null;
-  return modelById(models.index, models.choice.id) ?? null;
+  return models.choice === null ? null : findModel(models, models.choice.id);
+}
+
+/** A model of the index or one of the user's own; null when neither has `id`. */
+export function findModel(models: ModelsState, id: string): ModelEntry | null {
+  if (models.index === null) return null;
+  return modelById(models.index, id) ?? models.own.find((m) => m.id === id) ?? null;
 }
 
 /**
@@ -80,6 +86,9 @@ export function chosenModel(models: ModelsState): ModelEntry | null {
 export function choiceReason(models: ModelsState, backend: Backend | null): string {
   const { index, choice } = models;
   if (index === null || choice === null) return '';
+  if (isOwnModelId(choice.id)) {
+    return 'Your model, from files on this device: a link cannot carry it, so the link opens the default model.';
+  }
   if (choice.by === 'link') return `Chosen by the link (?model=${choice.id}).`;
   if (choice.by === 'user') return 'Chosen by you.';
   if (backend === null) {
@@ -100,13 +109,15 @@ export function modelOptionText(model: ModelEntry, backend: Backend | null): str
   return `${model.name} — ${model.task}${suits}`;
 }
 
-/** The picker's groups: MoNE models, then the dense baselines, each in index order. */
+/** The picker's groups: MoNE models, then the dense baselines, each in index order; own last. */
 export function modelGroups(
   models: readonly ModelEntry[],
+  own: readonly ModelEntry[] = [],
 ): { label: string; models: ModelEntry[] }[] {
   const groups = [
     { label: 'MoNE (adjustable compute)', models: models.filter((m) => m.kind === 'mone') },
     { label: 'Dense baselines', models: models.filter((m) => m.kind === 'dense') },
+    { label: 'Your models', models: [...own] },
   ];
   return groups.filter((g) => g.models.length > 0);
 }

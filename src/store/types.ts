@@ -7,6 +7,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ModelMetadata } from '../model/metadata';
 import type { ModelsIndex } from '../model/modelsIndex';
+import type { OwnModelEntry } from '../model/ownModel';
 import type {
   AdapterInfo,
   Backend,
@@ -83,7 +84,7 @@ export interface EngineSlice {
 // models: the zoo (public/models/index.json) and which model runs, and why
 // ---------------------------------------------------------------------------------------------
 export interface ModelChoice {
-  /** An id of the index. */
+  /** An id of the index, or an own model's (src/model/ownModel.ts: `own:<sha256s>`). */
   readonly id: string;
   /** 'default': the index's default for the backend (see choiceReason); 'link'; 'user'. */
   readonly by: 'default' | 'link' | 'user';
@@ -94,6 +95,10 @@ export interface ModelsState {
   readonly index: ModelsIndex | null;
   /** The model the engine loads or runs; null before the index is known. */
   readonly choice: ModelChoice | null;
+  /** Models from the user's disk: opened on this page, or kept on this device (listed at start). */
+  readonly own: readonly OwnModelEntry[];
+  /** "Keep on this device" is ticked: the next model opened from disk is stored once it runs. */
+  readonly keepOwn: boolean;
 }
 
 export interface ModelsSlice {
@@ -107,6 +112,13 @@ export interface ModelsSlice {
    * and keeps what the user made (source, budget).
    */
   modelChosen: (choice: ModelChoice) => void;
+  /** The models kept on this device were listed (at start, after keeping one, after Forget). */
+  keptModelsListed: (kept: readonly OwnModelEntry[]) => void;
+  /** A model from disk passed every check and runs: it joins the list and becomes the choice. */
+  ownModelOpened: (entry: OwnModelEntry) => void;
+  /** Forget: gone from the list (and from this device). */
+  ownModelForgotten: (id: string) => void;
+  keepOwnToggled: (on: boolean) => void;
 }
 
 // ---------------------------------------------------------------------------------------------

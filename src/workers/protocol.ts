@@ -18,10 +18,34 @@ export type { AdapterInfo, Backend, BackendPreference } from '../model/backendCh
 // ---------------------------------------------------------------------------------------------
 // UI → worker
 // ---------------------------------------------------------------------------------------------
+/**
+ * A model from the user's disk, read in the page: the metadata's text and the ONNX bytes
+ * (transferred, never copied), or one kept on this device, which the worker reads from Cache
+ * Storage by its sha256 (src/model/keptModels.ts). Never fetched, never sent anywhere.
+ */
+export type OwnModelSource =
+  | {
+      readonly kind: 'files';
+      /** sha256 of `model`, computed by the page (its id: `own:<sha256>`). */
+      readonly sha256: string;
+      readonly modelFile: string;
+      readonly metadataFile: string;
+      readonly metadataText: string;
+      readonly model: ArrayBuffer;
+      /** Store the pair in Cache Storage once it has loaded and warmed up. */
+      readonly keep: boolean;
+    }
+  | { readonly kind: 'kept'; readonly sha256: string };
+
 export interface InitRequest {
   readonly type: 'init';
-  /** URL of the metadata JSON (same origin), e.g. `/models/mone-vivit-s.json`. */
+  /**
+   * URL of the metadata JSON (same origin), e.g. `/models/mone-vivit-s.json`; for an own model
+   * (`own` set) its id `own:<sha256>`, which only names it.
+   */
   readonly metadataUrl: string;
+  /** A model from the user's disk instead of the URL. */
+  readonly own?: OwnModelSource;
   readonly backend: BackendPreference;
   /**
    * e_c levels to warm up, so the slider never stutters; default every level of the metadata's
@@ -56,8 +80,9 @@ export interface InitRequest {
  */
 export interface UseModelRequest {
   readonly type: 'useModel';
-  /** URL of the metadata JSON, as in init. */
+  /** URL of the metadata JSON, as in init (an own model's id with `own`). */
   readonly metadataUrl: string;
+  readonly own?: OwnModelSource;
   /** As in init: default every level of the model's budget.levels (one run for a dense model). */
   readonly warmupLevels?: readonly number[];
 }
@@ -285,6 +310,8 @@ export type ErrorCode =
   | 'model-stalled'
   | 'model-corrupt'
   | 'model-mismatch'
+  /** A model from the user's disk was not opened (the message names the file and the field). */
+  | 'own-model'
   | 'backend-unavailable'
   | 'webgpu-lost'
   | 'invalid-budget'
