@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { createBudgetSlice } from './budgetSlice';
 import { createEngineSlice } from './engineSlice';
 import { createModelSlice } from './modelSlice';
+import { createOfflineSlice } from './offlineSlice';
 import { createResultsSlice } from './resultsSlice';
 import { createSourceSlice } from './sourceSlice';
 import type { AppState } from './types';
@@ -17,6 +18,7 @@ export function createAppStore() {
     ...createSourceSlice(set, get, api),
     ...createHeatmapSlice(set, get, api),
     ...createErrorsSlice(set, get, api),
+    ...createOfflineSlice(set, get, api),
   }));
 }
 
