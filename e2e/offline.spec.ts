@@ -7,7 +7,8 @@
  *    still opens the app cross-origin isolated, and samples play and are classified; no request
  *    of either visit leaves the origin;
  *  - update: a new sw.js on the server (as a deploy makes) installs and waits; the page asks,
- *    keeps running and keeps its clip log until the user says Reload;
+ *    keeps running and keeps its clip log until the user says Reload; a second tab of the app is
+ *    not reloaded by the first one's Reload but asks its own user;
  *  - storage: with a quota smaller than the model, the page says so before the download and
  *    still runs the model.
  */
@@ -58,6 +59,22 @@ const modelCached = (page: Page) =>
       })) !== undefined,
     MODEL_FILE,
   );
+
+/** The state of the registration's waiting worker (a new version), null when there is none. */
+const waitingState = (page: Page) =>
+  page.evaluate(
+    async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state ?? null,
+  );
+
+/** A mark in the page's JavaScript world: gone once the page has reloaded. */
+const markPage = (page: Page) =>
+  page.evaluate(() => {
+    (window as Window & { __marked?: boolean }).__marked = true;
+  });
+const isMarked = (page: Page) =>
+  page
+    .evaluate(() => (window as Window & { __marked?: boolean }).__marked ?? false)
+    .catch(() => true); // mid-navigation: not reloaded yet
 
 test.describe('with the service worker', () => {
   test.use({ serviceWorkers: 'allow' });
@@ -137,14 +154,20 @@ test.describe('with the service worker', () => {
   );
 
   test(
-    'update: a new version waits and asks; the page keeps running until Reload',
+    'update: a new version waits and asks; pages keep running until their user says Reload',
     { tag: '@wasm-only' },
-    async ({ page, appPath, backend }) => {
-      test.setTimeout(3 * readyTimeout(backend));
+    async ({ page, context, appPath, backend }) => {
+      test.setTimeout(4 * readyTimeout(backend));
       await openApp(page, appPath, backend);
       await waitForServiceWorker(page);
       await waitForMoreRuns(page, 3, 3 * clipTimeout(backend));
-      await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+      // A second tab of the app, on the same service worker.
+      const other = await context.newPage();
+      await openApp(other, appPath, backend);
+      await waitForMoreRuns(other, 3, 3 * clipTimeout(backend));
+      const prompt = page.getByTestId('update-prompt');
+      const otherPrompt = other.getByTestId('update-prompt');
+      await expect(prompt).toHaveCount(0);
 
       const original = readFileSync(SW_FILE, 'utf8');
       try {
@@ -154,11 +177,11 @@ test.describe('with the service worker', () => {
         await page.evaluate(async () => {
           await (await navigator.serviceWorker.getRegistration())?.update();
         });
-        const prompt = page.getByTestId('update-prompt');
         await expect(prompt).toContainText('A new version is ready.', { timeout: 30_000 });
         await expect(prompt).toContainText(
           /Reloading clears this session's clip log \(\d+ clips?\)/,
         );
+        await expect(otherPrompt).toContainText('A new version is ready.');
 
         // Nothing changes until the user chooses: the page keeps classifying, its log grows.
         const before = await runsOf(page);
@@ -168,42 +191,37 @@ test.describe('with the service worker', () => {
         await expect(prompt).toHaveCount(0);
         await waitForMoreRuns(page, 3, 3 * clipTimeout(backend));
         expect(await runsOf(page)).toBeGreaterThan(before + 5);
-        expect(
-          await page.evaluate(async () => {
-            const registration = await navigator.serviceWorker.getRegistration();
-            return registration?.waiting?.state;
-          }),
-          'Later leaves the new version waiting',
-        ).toBe('installed');
+        expect(await waitingState(page), 'Later leaves the new version waiting').toBe('installed');
 
         // Next visit: the old version still runs the page and asks again; Reload switches.
         await page.reload();
         await expect(prompt).toContainText('A new version is ready.', { timeout: 30_000 });
-        await page.evaluate(() => {
-          (window as Window & { __beforeUpdate?: boolean }).__beforeUpdate = true;
-        });
+        await markPage(page);
+        await markPage(other);
+        const otherRuns = await runsOf(other);
         await page.getByTestId('update-reload').click();
         await expect
-          .poll(
-            () =>
-              page
-                .evaluate(
-                  () => (window as Window & { __beforeUpdate?: boolean }).__beforeUpdate ?? false,
-                )
-                .catch(() => true),
-            { timeout: 30_000, message: 'Reload reloads the page' },
-          )
+          .poll(() => isMarked(page), { timeout: 30_000, message: 'Reload reloads the page' })
           .toBe(false);
         await expect(page.getByTestId('status')).toContainText('Ready', {
           timeout: readyTimeout(backend),
         });
-        const after = await page.evaluate(async () => {
-          const registration = await navigator.serviceWorker.getRegistration();
-          return { waiting: registration?.waiting ?? null, active: registration?.active?.state };
-        });
-        expect(after).toEqual({ waiting: null, active: 'activated' });
+        expect(await waitingState(page)).toBeNull();
         await expect(prompt).toHaveCount(0);
         expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+
+        // The other tab is not reloaded under its user: it says what happened and keeps its
+        // clips until its own Reload.
+        await expect(otherPrompt).toContainText('A new version was started in another tab');
+        await expect(otherPrompt).toContainText(/clip log \(\d+ clips?\)/);
+        expect(await isMarked(other)).toBe(true);
+        expect(await runsOf(other)).toBeGreaterThanOrEqual(otherRuns);
+        await waitForMoreRuns(other, 3, 3 * clipTimeout(backend));
+        await other.getByTestId('update-reload').click();
+        await expect
+          .poll(() => isMarked(other), { timeout: 30_000, message: 'its Reload reloads it' })
+          .toBe(false);
+        await expect(otherPrompt).toHaveCount(0);
       } finally {
         writeFileSync(SW_FILE, original);
       }

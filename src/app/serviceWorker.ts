@@ -11,6 +11,11 @@ import type { AppStore } from '../store';
 
 /** How often an open page asks the server whether a new version exists. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
+/**
+ * Reload after this long even if the new version never took control (it was replaced or failed
+ * meanwhile): the user asked for a reload, and the next load asks again if one still waits.
+ */
+const TAKEOVER_TIMEOUT_MS = 10_000;
 
 /** Set by startServiceWorker; the update prompt's Reload goes through it. */
 let registered: {
@@ -50,6 +55,7 @@ export function reloadForUpdate(): void {
   const { update } = store.getState().offline;
   accepted = true;
   store.getState().updateAccepted();
-  if (update === 'took-over') window.location.reload();
-  else void applyUpdate(true);
+  if (update === 'took-over') return window.location.reload();
+  void applyUpdate(true);
+  setTimeout(() => window.location.reload(), TAKEOVER_TIMEOUT_MS);
 }
