@@ -36,7 +36,8 @@ export default defineConfig<BackendOptions>({
     trace: 'retain-on-failure',
     // page.route() never sees what a service worker fetches, and many specs route the model's
     // URL (404s, stalls, blocks): the app's service worker stays out of every spec but
-    // e2e/offline.spec.ts, which allows it.
+    // e2e/offline.spec.ts, which allows it. A context a spec makes itself (browser.newContext)
+    // does not get this option: it passes serviceWorkers: 'block' too.
     serviceWorkers: 'block',
   },
   projects: [
