@@ -62,7 +62,11 @@ test(
   { tag: '@wasm-only' },
   async ({ browser, baseURL, appPath, backend }) => {
     test.setTimeout(readyTimeout(backend) + 90_000);
-    const context = await browser.newContext({ baseURL, permissions: ['camera'] });
+    const context = await browser.newContext({
+      baseURL,
+      permissions: ['camera'],
+      serviceWorkers: 'block',
+    });
     try {
       const page = await context.newPage();
       await openApp(page, appPath, backend);
@@ -178,7 +182,11 @@ test(
       ),
     );
     try {
-      const context = await browser.newContext({ baseURL, permissions: ['camera'] });
+      const context = await browser.newContext({
+        baseURL,
+        permissions: ['camera'],
+        serviceWorkers: 'block',
+      });
       await context.addInitScript(() => {
         const media = navigator.mediaDevices;
         const enumerate = media.enumerateDevices.bind(media);

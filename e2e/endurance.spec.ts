@@ -70,7 +70,7 @@ test(
       launchOptionsWith(testInfo, ['--js-flags=--expose-gc', '--enable-precise-memory-info']),
     );
     try {
-      const page = await (await browser.newContext({ baseURL })).newPage();
+      const page = await (await browser.newContext({ baseURL, serviceWorkers: 'block' })).newPage();
       logPageProblems(page);
       await page.route('**/assets/inference.worker-*.js', async (route) => {
         const response = await route.fetch();

@@ -226,7 +226,10 @@ test(
       args: (launch.args ?? []).filter((a) => a !== '--enable-unsafe-webgpu'),
     });
     try {
-      const context = await noGpu.newContext({ baseURL: test.info().project.use.baseURL });
+      const context = await noGpu.newContext({
+        baseURL: test.info().project.use.baseURL,
+        serviceWorkers: 'block',
+      });
       const bare = await context.newPage();
       await openHarness(bare, 'webgpu');
       expect(await bare.evaluate(() => window.__inferenceHarness!.hasAdapter())).toBe(false);

@@ -85,7 +85,11 @@ test(
       ]),
     );
     try {
-      const context = await browser.newContext({ baseURL, permissions: ['camera'] });
+      const context = await browser.newContext({
+        baseURL,
+        permissions: ['camera'],
+        serviceWorkers: 'block',
+      });
       const page = await context.newPage();
       logPageProblems(page);
       await openApp(page, appPath, backend);

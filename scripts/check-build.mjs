@@ -4,7 +4,10 @@
 //   1. the only HTML file is dist/index.html;
 //   2. no JavaScript file is a harness or bench entry chunk: none is named after their input keys
 //      (`harness-*`, `bench-*`; see vite.config.ts and bench/site.ts) and none contains a global
-//      those pages assign (`window.__x = ...` in their sources, e.g. __inferenceHarness, __bench).
+//      those pages assign (`window.__x = ...` in their sources, e.g. __inferenceHarness, __bench);
+//   3. the offline app is there (sw.js, manifest.webmanifest), and the service worker's precache
+//      list names no harness or bench file and no model (.onnx: the worker keeps models in its own
+//      sha256-checked cache) or golden vectors (tests only).
 // Prints each offence and exits 1, otherwise prints one OK line.
 //   node scripts/check-build.mjs [DIST]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -59,6 +62,26 @@ for (const file of filesUnder(DIST)) {
   const text = readFileSync(file, 'utf8');
   for (const global of globals) {
     if (text.includes(global)) offences.push(`${rel}: assigns ${global} (a harness/bench page)`);
+  }
+}
+
+for (const file of ['sw.js', 'manifest.webmanifest']) {
+  if (!existsSync(join(DIST, file))) offences.push(`${file}: missing (vite-plugin-pwa)`);
+}
+if (existsSync(join(DIST, 'sw.js'))) {
+  const precached = [...readFileSync(join(DIST, 'sw.js'), 'utf8').matchAll(/\burl:\s*"([^"]+)"/g)];
+  if (precached.length === 0) offences.push('sw.js: no precache list found');
+  for (const [, url] of precached) {
+    const name = basename(url);
+    if (
+      ENTRY_PREFIXES.some((p) => name.startsWith(p)) ||
+      PAGE_DIRS.some((d) => url.startsWith(d))
+    ) {
+      offences.push(`sw.js: precaches ${url} (a harness/bench file)`);
+    }
+    if (/\.onnx$|\.golden\.json$|^models\/golden\//.test(url)) {
+      offences.push(`sw.js: precaches ${url} (models and golden vectors are not precached)`);
+    }
   }
 }
 

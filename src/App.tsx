@@ -9,6 +9,7 @@ import { HeatmapControls } from './components/HeatmapControls';
 import { Predictions } from './components/Predictions';
 import { RuntimePanel } from './components/RuntimePanel';
 import { SourcePanel } from './components/SourcePanel';
+import { UpdatePrompt } from './components/UpdatePrompt';
 import { VideoStage } from './components/VideoStage';
 
 // The video, prediction and budget render first; the charts' chunk follows.
@@ -45,6 +46,7 @@ export function App() {
         </ErrorBoundary>
         <RuntimePanel />
       </main>
+      <UpdatePrompt />
     </>
   );
 }

@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { AppContext } from './app/context';
 import { AppController } from './app/controller';
+import { startServiceWorker } from './app/serviceWorker';
+import { startStorageWatch } from './app/storageWatch';
 import { parseUrlState } from './app/urlState';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { createAppStore } from './store';
@@ -19,6 +21,9 @@ const controller = new AppController(store, {
   modelsUrl: `${base}models/index.json`,
   search: window.location.search,
 });
+// Before the controller chooses the first model: the storage check runs on that choice.
+startStorageWatch(store, `${base}models/index.json`);
+startServiceWorker(store);
 controller.start(parseUrlState(window.location.search));
 
 createRoot(root).render(

@@ -8,6 +8,8 @@ import {
   pageSessions,
   sessionsText,
 } from '../store/selectors';
+import { offlineText } from '../store/offlineSlice';
+import { storageText } from '../store/storage';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { threadsText } from '../model/threadFallback';
 import type { BackendPreference } from '../workers/protocol';
@@ -21,6 +23,7 @@ export function RuntimePanel() {
   const history = useAppState((s) => s.results.history);
   const runs = useAppState((s) => s.results.runs);
   const model = chosenModel(useAppState((s) => s.models));
+  const offline = useAppState((s) => s.offline);
   const id = useId();
   const stats = useMemo(() => latencyStats(history), [history]);
   const { backend, metadata: meta, load, warmup, stats: counters } = engine;
@@ -143,6 +146,18 @@ export function RuntimePanel() {
         <dt>Frames received / dropped</dt>
         <dd>
           {counters === null ? '–' : `${counters.framesReceived} / ${counters.framesDropped}`}
+        </dd>
+        <dt>Storage</dt>
+        <dd
+          data-testid="storage"
+          data-usage={offline.storage?.usage ?? ''}
+          data-quota={offline.storage?.quota ?? ''}
+        >
+          {storageText(offline.storage)}
+        </dd>
+        <dt>Offline</dt>
+        <dd data-testid="offline" data-state={offline.serviceWorker}>
+          {offlineText(offline)}
         </dd>
         <dt>WASM memory</dt>
         <dd data-testid="wasm-memory">

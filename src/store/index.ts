@@ -3,6 +3,7 @@ import { createBudgetSlice } from './budgetSlice';
 import { createCompareSlice } from './compareSlice';
 import { createEngineSlice } from './engineSlice';
 import { createModelSlice } from './modelSlice';
+import { createOfflineSlice } from './offlineSlice';
 import { createResultsSlice } from './resultsSlice';
 import { createSourceSlice } from './sourceSlice';
 import type { AppState } from './types';
@@ -19,6 +20,7 @@ export function createAppStore() {
     ...createSourceSlice(set, get, api),
     ...createHeatmapSlice(set, get, api),
     ...createErrorsSlice(set, get, api),
+    ...createOfflineSlice(set, get, api),
   }));
 }
 

@@ -25,6 +25,7 @@ import type {
   WarmupProgress,
 } from '../workers/protocol';
 import type { AutoBudgetState } from './autoBudget';
+import type { OfflineSlice } from './offlineTypes';
 
 // ---------------------------------------------------------------------------------------------
 // engine: idle → loading(progress) → warming → ready; error / restarting from any of them;
@@ -383,6 +384,7 @@ export type AppState = EngineSlice &
   ResultsSlice &
   SourceSlice &
   HeatmapSlice &
-  ErrorsSlice;
+  ErrorsSlice &
+  OfflineSlice;
 
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
