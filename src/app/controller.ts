@@ -33,13 +33,8 @@ import {
   type ModelsIndex,
 } from '../model/modelsIndex';
 import { parseModelsIndex } from '../model/modelsIndexParse';
-import {
-  dropKind,
-  isOwnModelId,
-  ownModelEntry,
-  ownModelId,
-  pairModelFiles,
-} from '../model/ownModel';
+import { dropKind, ownModelEntry, pairModelFiles } from '../model/ownModel';
+import { isOwnModelId, ownModelId } from '../model/ownModelId';
 import type { OwnModelEntry, OwnModelInfo } from '../model/ownModel';
 import { centerCropRect } from '../model/preprocess';
 import { runEc } from '../store/budgetSlice';

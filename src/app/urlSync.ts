@@ -4,7 +4,7 @@
  * every slider move. Writes are deferred until the state has been still for URL_WRITE_DELAY_MS
  * (and flushed when the page is hidden): replaceState costs milliseconds per call.
  */
-import { isOwnModelId } from '../model/ownModel';
+import { isOwnModelId } from '../model/ownModelId';
 import type { AppState, AppStore } from '../store';
 import { parseUrlState, serialiseUrlState, type UrlState } from './urlState';
 

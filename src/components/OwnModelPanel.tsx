@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { useAppState, useController } from '../app/context';
-import { isOwnModelId } from '../model/ownModel';
+import { isOwnModelId } from '../model/ownModelId';
 
 /** Drops that carry files (not text or links dragged about the page). */
 const hasFiles = (e: { dataTransfer: DataTransfer | null }) =>

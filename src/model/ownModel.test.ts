@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetadataError, parseModelMetadata } from './metadata';
-import {
-  checkModelFile,
-  dropKind,
-  isOwnModelId,
-  ownModelEntry,
-  ownModelId,
-  pairModelFiles,
-} from './ownModel';
+import { checkModelFile, dropKind, ownModelEntry, pairModelFiles } from './ownModel';
+import { isOwnModelId, ownModelId } from './ownModelId';
 import { tinyMetadataJson } from './testFixtures';
 
 const file = (name: string) => ({ name });

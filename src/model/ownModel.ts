@@ -9,15 +9,7 @@
  */
 import { MetadataError, type ModelMetadata } from './metadata';
 import type { ModelEntry } from './modelsIndex';
-
-/**
- * Picker ids (and session keys) of own models: both files' hashes, since one .onnx may come with
- * another metadata file, behind a prefix no index id can have.
- */
-const OWN_PREFIX = 'own:';
-export const ownModelId = (own: Pick<OwnModelInfo, 'sha256' | 'metadataSha256'>) =>
-  `${OWN_PREFIX}${own.sha256}.${own.metadataSha256.slice(0, 16)}`;
-export const isOwnModelId = (id: string) => id.startsWith(OWN_PREFIX);
+import { ownModelId } from './ownModelId';
 
 const extensionOf = (name: string) => /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
 const isModelFile = (f: { name: string }) => ['onnx', 'json'].includes(extensionOf(f.name));

@@ -11,7 +11,7 @@
  */
 import { median } from '../model/latencyStats';
 import { modelById, type ModelEntry } from '../model/modelsIndex';
-import { isOwnModelId } from '../model/ownModel';
+import { isOwnModelId } from '../model/ownModelId';
 import type { RunResult } from '../workers/protocol';
 import type { ComparedClip, ModelsState } from './types';
 

@@ -14,7 +14,7 @@ import {
   modelById,
   type ModelEntry,
 } from '../model/modelsIndex';
-import { isOwnModelId } from '../model/ownModel';
+import { isOwnModelId } from '../model/ownModelId';
 import { topK, type Prediction } from '../model/postprocess';
 import { percentile } from '../model/latencyStats';
 import { decodeRouting } from '../model/routing';

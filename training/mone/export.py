@@ -16,6 +16,7 @@ import hashlib
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,8 +24,8 @@ import numpy as np
 import torch
 
 from . import budget, datasets
-from .checkpoint import CheckpointError, read_checkpoint
-from .config import TrainConfig
+from .checkpoint import CheckpointError, read_checkpoint, save_weights
+from .config import TrainConfig, load_config
 from .data import MEAN, STD, to_input
 from .metadata import validate_metadata
 from .model import MoNEViViT, macs_table
@@ -261,11 +262,27 @@ def export(
     return result
 
 
+def random_checkpoint(config: str, path: Path) -> Path:
+    """A weights checkpoint of `config`'s model, randomly initialised (seed 0)."""
+    tcfg = load_config(config)
+    torch.manual_seed(0)
+    save_weights(path, MoNEViViT(tcfg.model), 0, tcfg)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="mone-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--checkpoint", required=True, type=Path)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoint", type=Path)
+    src.add_argument(
+        "--random",
+        metavar="CONFIG",
+        help="export randomly initialised weights of a config's model (seed 0): the model's shape "
+        "without training it, for the app's shape tests and latency benchmarks (run time does not "
+        "depend on the weights); its predictions mean nothing",
+    )
     ap.add_argument("--out", required=True, type=Path, help="output folder (e.g. ../public/models)")
     ap.add_argument("--name", default="mone-vivit-s")
     ap.add_argument("--dense", action="store_true", help="export a dense ViViT graph (baseline)")
@@ -273,7 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="parity vs PyTorch and latency ratio")
     args = ap.parse_args(argv)
     try:
-        res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
+        if args.random:
+            with tempfile.TemporaryDirectory() as tmp:
+                checkpoint = random_checkpoint(args.random, Path(tmp) / "random.pt")
+                res = export(checkpoint, args.out, args.name, args.dense, args.eval, args.check)
+        else:
+            res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
     except (ExportError, CheckpointError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

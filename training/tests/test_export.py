@@ -498,3 +498,24 @@ def test_shipped_golden_cases_reproduce():
 @needs_shipped
 def test_shipped_graph_placement_rules():
     check_graph_rules(onnx.load(str(SHIPPED)))
+
+
+def test_random_export_has_the_configs_shape_and_is_reproducible(tmp_path):
+    """--random: the gesture stand-in's shape (27 labels, its grid) without training, the same
+    file twice (seed 0), and --checkpoint or --random required, not both."""
+    import json
+    from pathlib import Path
+
+    from mone.export import main
+
+    config = str(Path(__file__).parent / "configs" / "mone_b.py")
+    shas = []
+    for run in ("a", "b"):
+        assert main(["--random", config, "--out", str(tmp_path / run), "--name", "random-b"]) == 0
+        meta = json.loads((tmp_path / run / "random-b.json").read_text())
+        shas.append(meta["model_sha256"])
+    assert len(meta["labels"]) == 27 and meta["labels"][0] == "swiping_left"
+    assert meta["tokens"]["per_step"] == meta["tokens"]["grid_height"] * meta["tokens"]["grid_width"]
+    assert shas[0] == shas[1]
+    with pytest.raises(SystemExit):
+        main(["--random", config, "--checkpoint", "x.pt", "--out", str(tmp_path)])
