@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { ModelMetadata } from '../src/model/metadata';
+import { gmacsForCounts } from '../src/model/macs';
 import { countsFor } from '../src/store/budgetMath';
 import { expect, test } from './fixtures';
 import {
@@ -73,6 +74,13 @@ test(
       await setBudget(page, meta, ec, backend);
       expect(countsFor(meta, ec).reduce((a, b) => a + b, 0)).toBe(49);
     }
+    // Every part of the page survived the switch from the 64-token model to this 49-token one
+    // (the compute-vs-accuracy chart once threw on the motion model's counts: "must sum to 49").
+    await expect(page.locator('.boundary')).toHaveCount(0);
+    await expect(page.getByTestId('pareto-chart')).toHaveAttribute(
+      'data-gmacs',
+      String(gmacsForCounts(meta, countsFor(meta, 1))),
+    );
     const sessions = JSON.parse(
       (await page.getByTestId('sessions-by-model').getAttribute('data-sessions')) ?? '{}',
     ) as Record<string, number>;

@@ -217,6 +217,9 @@ describe('the picker texts', () => {
       'unmirrored (mone-vivit-s was trained on unmirrored frames)',
     );
     expect(cameraFramesText({ id: 'g', camera_mirrored: true })).toMatch(/^mirrored before/);
+    expect(cameraFramesText({ id: 'own:ab12.cd34', camera_mirrored: false })).toBe(
+      'unmirrored (your model was trained on unmirrored frames)',
+    );
   });
 
   it('counts sessions per model', () => {

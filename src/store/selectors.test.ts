@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { countsForBudget } from '../model/budget';
+import { gestureMetadataJson } from '../model/gestureFixture';
+import { parseModelMetadata } from '../model/metadata';
 import { denseGmacs, gmacsForCounts } from '../model/macs';
 import { initialBudget } from './budgetSlice';
 import { initialEngine } from './engineSlice';
 import {
+  budgetCostIfTheirs,
   budgetView,
   cellTooltip,
   expertColour,
@@ -79,6 +82,21 @@ describe('budgetView', () => {
     expect(view.fractionOfDense).toBe(1);
     expect(view.effectiveEc).toBe(1);
     expect(view.valueText.startsWith('100% compute')).toBe(true);
+  });
+});
+
+describe('budgetCostIfTheirs', () => {
+  it("skips counts of another model's token count; costs this model's", () => {
+    const meta = shippedMetadata();
+    const gesture = parseModelMetadata(gestureMetadataJson()); // 49 tokens per step
+    const sCounts = countsForBudget(0.5, meta.tokens.per_step, meta.experts.count); // 64 tokens
+    expect(budgetCostIfTheirs(gesture, sCounts)).toBeNull();
+    expect(budgetCostIfTheirs(meta, sCounts)).toEqual({
+      gmacs: gmacsForCounts(meta, sCounts),
+      effectiveEc: expect.any(Number) as number,
+    });
+    const bCounts = countsForBudget(0.5, 49, gesture.experts.count);
+    expect(budgetCostIfTheirs(gesture, bCounts)?.gmacs).toBe(gmacsForCounts(gesture, bCounts));
   });
 });
 

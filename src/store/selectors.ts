@@ -3,7 +3,7 @@
  * select the raw slice they need and derive with these inside useMemo, so a selector never hands
  * zustand a fresh array per render.
  */
-import { effectiveCapacityOfCounts } from '../model/budget';
+import { effectiveCapacityOfCounts, validateCounts } from '../model/budget';
 import { computeFraction, gmacsForCounts } from '../model/macs';
 import type { Backend } from '../model/backendChoice';
 import type { CurvePoint, ModelMetadata } from '../model/metadata';
@@ -131,9 +131,10 @@ export function cameraNote(model: Pick<ModelEntry, 'camera_mirrored'>): string {
 
 /** The runtime panel's line on camera frames. */
 export function cameraFramesText(model: Pick<ModelEntry, 'id' | 'camera_mirrored'>): string {
+  const who = isOwnModelId(model.id) ? 'your model' : model.id; // an own id is a pair of hashes
   return model.camera_mirrored
-    ? `mirrored before the model (${model.id} was trained on mirrored selfie views)`
-    : `unmirrored (${model.id} was trained on unmirrored frames)`;
+    ? `mirrored before the model (${who} was trained on mirrored selfie views)`
+    : `unmirrored (${who} was trained on unmirrored frames)`;
 }
 
 export const NO_SESSIONS: SessionCounts = { sessionsCreated: 0, sessionsByModel: {} };
@@ -183,6 +184,19 @@ export function budgetCost(
   counts: readonly number[],
 ): { gmacs: number; effectiveEc: number } {
   return { gmacs: gmacsForCounts(meta, counts), effectiveEc: effectiveCapacityOfCounts(counts) };
+}
+
+/**
+ * budgetCost, or null when `counts` are not this model's (another token count or expert count).
+ * A chart that follows the budget at low priority (useDeferredValue) sees the new model's
+ * metadata one render before the counts re-derived for it: that pair is skipped, not thrown on.
+ */
+export function budgetCostIfTheirs(
+  meta: MetaForBudget,
+  counts: readonly number[],
+): { gmacs: number; effectiveEc: number } | null {
+  if (validateCounts(counts, meta.tokens.per_step, meta.experts.count) !== null) return null;
+  return budgetCost(meta, counts);
 }
 
 export function budgetView(meta: MetaForBudget, budget: BudgetState): BudgetView | null {

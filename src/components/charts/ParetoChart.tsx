@@ -14,7 +14,7 @@ import {
 } from 'recharts';
 import { useAppState } from '../../app/context';
 import {
-  budgetCost,
+  budgetCostIfTheirs,
   formatGmacs,
   operatingPoint,
   paretoCurves,
@@ -82,8 +82,9 @@ function useOperatingPoint() {
   const counts = useDeferredValue(useAppState((s) => s.budget.counts));
   return useMemo(() => {
     if (meta === null || counts === null) return null;
-    const { gmacs, effectiveEc } = budgetCost(meta, counts);
-    return operatingPoint(meta, gmacs, effectiveEc);
+    // The deferred counts lag a model switch by a render: skip them until they are this model's.
+    const cost = budgetCostIfTheirs(meta, counts);
+    return cost === null ? null : operatingPoint(meta, cost.gmacs, cost.effectiveEc);
   }, [meta, counts]);
 }
 
