@@ -8,6 +8,7 @@
  */
 import { registerSW } from 'virtual:pwa-register';
 import type { AppStore } from '../store';
+import { registerProblem } from '../store/offlineSlice';
 
 /** How often an open page asks the server whether a new version exists. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
@@ -39,8 +40,7 @@ export function startServiceWorker(store: AppStore): void {
     onNeedRefresh: () => s().updateFound(),
     // The new version controls this page: reload if this page asked for it, else ask.
     onNeedReload: () => (accepted ? window.location.reload() : s().updateTookOver()),
-    onRegisterError: (err: unknown) =>
-      s().serviceWorkerFailed(err instanceof Error ? err.message : String(err)),
+    onRegisterError: (err: unknown) => s().serviceWorkerFailed(registerProblem(err)),
   });
   registered = { store, applyUpdate };
 }

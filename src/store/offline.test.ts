@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './index';
-import { offlineText, updatePrompt } from './offlineSlice';
+import { offlineText, registerProblem, updatePrompt } from './offlineSlice';
 import { readyEvent, resultFor, shippedMetadata } from './testing';
 
 describe('offline slice: the service worker', () => {
@@ -79,5 +79,17 @@ describe('offline slice: the update prompt', () => {
     );
     expect(updatePrompt('waiting', 1)?.loses).toContain('(1 clip)');
     expect(updatePrompt('waiting', 12345)?.loses).toContain('(12,345 clips)');
+  });
+});
+
+describe('registerProblem', () => {
+  it("says the browser did not allow it for workbox-window's TypeError; passes other reasons", () => {
+    expect(
+      registerProblem(new TypeError("Cannot read properties of undefined (reading 'waiting')")),
+    ).toBe('the browser did not allow it here');
+    expect(registerProblem(new Error('SecurityError: insecure origin'))).toBe(
+      'SecurityError: insecure origin',
+    );
+    expect(registerProblem('boom')).toBe('boom');
   });
 });

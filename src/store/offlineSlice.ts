@@ -85,3 +85,13 @@ export function offlineText(offline: OfflineState): string {
       return `unavailable: the service worker did not register (${offline.serviceWorkerProblem ?? 'no reason given'})`;
   }
 }
+
+/**
+ * Why registration failed, for the runtime panel. A browser that blocks service workers (a setting,
+ * some private windows, an automated browser) hands workbox-window no registration, which surfaces
+ * as a TypeError about its internals: say what happened instead.
+ */
+export function registerProblem(err: unknown): string {
+  if (err instanceof TypeError) return 'the browser did not allow it here';
+  return err instanceof Error ? err.message : String(err);
+}
