@@ -20,7 +20,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -29,27 +28,10 @@ from . import budget
 from .config import load_config
 from .evaluate import pick_device
 from .model import MoNEViViT, gmacs
+from .probe import median_seconds
 
 BUDGETS = (0.25, 0.5, 0.75, 1.0)
 DENSE = "dense"
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def _seconds(fn, device: torch.device, reps: int) -> float:
-    """Median seconds per call of fn over reps calls (after one untimed call)."""
-    fn()
-    times = []
-    for _ in range(reps):
-        _sync(device)
-        t0 = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _graphed(fn, device: torch.device):
@@ -86,18 +68,18 @@ def inference(model: MoNEViViT, device, batch: int, route: str, mode: str, round
     per: dict = {ec: [] for ec in calls}
     for _ in range(rounds):
         for ec, call in calls.items():
-            per[ec].append(_seconds(call, device, reps) * 1e3)
+            per[ec].append(median_seconds(call, device, reps, warmup=1) * 1e3)
     return {str(ec): statistics.median(v) for ec, v in per.items()}
 
 
 def train_steps(
-    model: MoNEViViT, device, batch: int, routes: tuple[str, ...], rounds: int, reps: int
+    model: MoNEViViT, tcfg, device, batch: int, routes: tuple[str, ...], rounds: int, reps: int
 ) -> dict:
-    """Median ms per training step (forward, backward, AdamW) for dense and MoNE at e_c 0.5."""
+    """Median ms per training step (forward, backward, AdamW; tcfg's loss) for dense and MoNE at
+    e_c 0.5."""
     from .train import loss_fn  # the trainer's own loss
 
     cfg = model.cfg
-    tcfg = load_config("tiny")  # loss settings only (label smoothing, no teacher)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
     video = torch.randn(batch, cfg.frames, 3, cfg.image_size, cfg.image_size, device=device)
     label = torch.randint(0, cfg.num_classes, (batch,), device=device)
@@ -116,7 +98,7 @@ def train_steps(
     per: dict = {k: [] for k in cases}
     for _ in range(rounds):
         for k, (counts, route) in cases.items():
-            per[k].append(_seconds(lambda c=counts, r=route: step(c, r), device, reps) * 1e3)
+            per[k].append(median_seconds(lambda c=counts, r=route: step(c, r), device, reps, warmup=1) * 1e3)
     model.eval()
     return {k: statistics.median(v) for k, v in per.items()}
 
@@ -136,7 +118,8 @@ def ratios(ms: dict, g: dict) -> dict:
 
 
 def run(config: str, device: torch.device, batches, routes, modes, rounds: int, reps: int, train_batch: int):
-    cfg = load_config(config).model
+    tcfg = load_config(config)
+    cfg = tcfg.model
     torch.manual_seed(0)
     model = MoNEViViT(cfg).to(device).eval()
     g = {ec: gmacs(cfg, budget.counts_for_budget(ec, cfg.tokens_per_step, cfg.num_experts)) for ec in BUDGETS}
@@ -167,7 +150,8 @@ def run(config: str, device: torch.device, batches, routes, modes, rounds: int, 
     if train_batch:
         res["train_batch"] = train_batch
         res["train_ms"] = {
-            k: round(v, 3) for k, v in train_steps(model, device, train_batch, routes, rounds, reps).items()
+            k: round(v, 3)
+            for k, v in train_steps(model, tcfg, device, train_batch, routes, rounds, reps).items()
         }
         print(json.dumps({"train_ms": res["train_ms"]}), flush=True)
     if device.type == "cuda":

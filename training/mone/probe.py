@@ -26,7 +26,7 @@ from .model import MoNEViViT
 from .train import Trainee, loss_fn, width_counts
 
 
-def _timed(fn, device: torch.device, steps: int, warmup: int = 2) -> float:
+def median_seconds(fn, device: torch.device, steps: int, warmup: int = 2) -> float:
     """Median seconds per call."""
     times = []
     for i in range(warmup + steps):
@@ -50,7 +50,7 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
     batches = datasets.TrainBatches(cfg, TRAINING_ROOT / "data-cache", device, 0, 1, progress=False)
     rng = np.random.default_rng(0)
     step = iter(range(10**9))
-    res["data_clips_per_s"] = b / _timed(lambda: batches(next(step), rng), device, steps)
+    res["data_clips_per_s"] = b / median_seconds(lambda: batches(next(step), rng), device, steps)
     if cfg.dataset == "gestures" and device.type == "cuda":
         # the renderer compiled (render_compile) and eager, on the same clips
         from .hand_render import render
@@ -60,7 +60,9 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
         for compiled in (False, True):
             key = f"render_{'compiled' if compiled else 'eager'}_clips_per_s"
             try:
-                seconds = _timed(lambda c=compiled: render(pack, batches.spec, device, compile=c), device, 3)
+                seconds = median_seconds(
+                    lambda c=compiled: render(pack, batches.spec, device, compile=c), device, 3
+                )
                 res[key] = b / seconds
             except Exception as exc:  # noqa: BLE001 - a failed compile is a finding, not a crash
                 res[key] = f"failed: {type(exc).__name__}: {exc}"[:300]
@@ -87,7 +89,7 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
 
     for mode in modes:
         Stage(name=mode, mode=mode, steps=1)  # validates the mode name
-        s = _timed(lambda mode=mode: train_step(counts_of[mode]), device, steps)
+        s = median_seconds(lambda mode=mode: train_step(counts_of[mode]), device, steps)
         res[f"train_{mode}_clips_per_s"] = b / s
         # data and step one after the other, as the trainer runs them
         res[f"end_to_end_{mode}_clips_per_s"] = 1 / (1 / res["data_clips_per_s"] + s / b)
