@@ -280,13 +280,15 @@ const text = async (page: Page, testId: string) =>
 
 export async function appBench(opts: {
   site: string;
+  /** The model's id in the site's models/index.json (?model=). */
+  model: string;
   seconds: number;
   modelFps: number;
 }): Promise<AppResult> {
   const camera = makeCameraClip();
   const server = await serve(opts.site, true);
   const profile = mkdtempSync(join(tmpdir(), 'mone-bench-profile-'));
-  const url = `${server.url}/?backend=wasm&ec=0.5`;
+  const url = `${server.url}/?backend=wasm&ec=0.5&model=${encodeURIComponent(opts.model)}`;
   try {
     // Cold: empty profile (no HTTP cache, no Cache Storage).
     let context = await launch(profile, camera.file);

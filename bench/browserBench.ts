@@ -10,7 +10,7 @@
  * Also: node placement under WebGPU from onnxruntime's verbose log, and the workers' memory.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
@@ -78,9 +78,10 @@ async function openBench(context: BrowserContext, origin: string, logs: string[]
   return page;
 }
 
-function golden(meta: ModelFiles['meta']) {
+function golden(model: ModelFiles) {
+  const { meta } = model;
   return {
-    url: '/models/golden/mone-vivit-s-clip0.u8',
+    url: `/models/golden/${basename(model.goldenPath)}`,
     frames: meta.video.frames,
     height: meta.video.height,
     width: meta.video.width,
@@ -102,7 +103,7 @@ async function initSlot(
     [slot, metadataUrl, backend, warmupLevels, verboseLogs] as const,
   );
   if (outcome.error !== null) throw new Error(`${slot} on ${backend}: ${outcome.error.message}`);
-  const g = golden(model.meta);
+  const g = golden(model);
   await page.evaluate(([s, url, frames, h, w]) => window.__bench!.feed(s, url, frames, h, w), [
     slot,
     g.url,

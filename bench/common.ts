@@ -30,33 +30,110 @@ export interface ModelFiles {
   readonly name: string;
   readonly onnxPath: string;
   readonly metadataPath: string;
+  /** The model's own golden clip 0 (THWC uint8 RGB), written by the exporter beside it. */
+  readonly goldenPath: string;
   readonly meta: ModelMetadata;
-  /** Where the file came from: public/models, --dense / BENCH_DENSE_MODEL. */
+  /** Where the file came from: public/models, --model, --dense / BENCH_DENSE_MODEL. */
   readonly source: string;
 }
 
+const PUBLIC_MODELS = join(ROOT, 'public', 'models');
+/** The model `npm run bench` measures when --model is not given. */
+export const DEFAULT_MODEL = 'mone-vivit-s';
+
 function loadModel(onnxPath: string, source: string): ModelFiles {
   const metadataPath = onnxPath.replace(/\.onnx$/, '.json');
+  if (!existsSync(onnxPath)) throw new Error(`model not found: ${onnxPath}`);
   const meta = parseModelMetadataText(readFileSync(metadataPath, 'utf8'));
-  return { name: meta.name, onnxPath, metadataPath, meta, source };
+  const goldenPath = join(dirname(onnxPath), 'golden', `${meta.name}-clip0.u8`);
+  return { name: meta.name, onnxPath, metadataPath, goldenPath, meta, source };
 }
 
-export function moneModel(): ModelFiles {
-  return loadModel(join(ROOT, 'public', 'models', 'mone-vivit-s.onnx'), 'public/models');
+interface IndexEntry {
+  readonly id: string;
+  readonly kind: string;
+  readonly baseline?: string;
+}
+
+/** public/models/index.json's entries (id, kind, baseline). */
+export function shippedModels(): IndexEntry[] {
+  const index = JSON.parse(readFileSync(join(PUBLIC_MODELS, 'index.json'), 'utf8')) as {
+    models: IndexEntry[];
+  };
+  return index.models;
 }
 
 /**
- * The dense baseline: public/models/vivit-dense-s.onnx once it is exported there, else the path
- * given with --dense=PATH or BENCH_DENSE_MODEL (e.g. a development export in /tmp). Null when none.
+ * The MoNE model to measure: an id from public/models/index.json (default mone-vivit-s), or a
+ * path to a MoNE .onnx with its .json and golden/ beside it — e.g. a random-weight export of a
+ * config's shape (`python -m mone.export --random mone_b`), whose run time is the trained
+ * model's (run time does not depend on the weights).
  */
-export function denseModel(flag: string | undefined): ModelFiles | null {
-  const shipped = join(ROOT, 'public', 'models', 'vivit-dense-s.onnx');
-  if (existsSync(shipped)) return loadModel(shipped, 'public/models');
+export function moneModel(spec: string = DEFAULT_MODEL): ModelFiles {
+  const isPath = spec.endsWith('.onnx');
+  const files = isPath
+    ? loadModel(resolve(spec), '--model')
+    : loadModel(join(PUBLIC_MODELS, `${spec}.onnx`), 'public/models');
+  if (files.meta.variant !== 'mone') throw new Error(`${spec} is not a MoNE model`);
+  return files;
+}
+
+/**
+ * The MoNE model's dense baseline: --dense=PATH (or BENCH_DENSE_MODEL) when given, else the
+ * index's `baseline` of a shipped model. Null when there is none.
+ */
+export function denseModel(flag: string | undefined, mone: ModelFiles): ModelFiles | null {
   const given = flag ?? process.env.BENCH_DENSE_MODEL;
-  if (given === undefined || given === '') return null;
-  const path = resolve(given.endsWith('.onnx') ? given : join(given, 'vivit-dense-s.onnx'));
-  if (!existsSync(path)) throw new Error(`dense model not found: ${path}`);
-  return loadModel(path, given === flag ? '--dense' : 'BENCH_DENSE_MODEL');
+  if (given !== undefined && given !== '') {
+    const path = resolve(given.endsWith('.onnx') ? given : join(given, 'vivit-dense-s.onnx'));
+    if (!existsSync(path)) throw new Error(`dense model not found: ${path}`);
+    return loadModel(path, given === flag ? '--dense' : 'BENCH_DENSE_MODEL');
+  }
+  if (mone.source !== 'public/models') return null;
+  const baseline = shippedModels().find((m) => m.id === mone.name)?.baseline;
+  if (baseline === undefined) return null;
+  const shipped = join(PUBLIC_MODELS, `${baseline}.onnx`);
+  return existsSync(shipped) ? loadModel(shipped, 'public/models') : null;
+}
+
+/**
+ * The runtime targets of a model (the performance issue's bounds): the gesture model is held to a
+ * looser ratio at e_c = 0.25 and a lower clip rate (it does ~9x the MACs of the motion model).
+ */
+export interface ModelTargets {
+  /** Latency ratio / GMACs ratio bound per target budget. */
+  readonly ratio: Readonly<Record<(typeof TARGET_ECS)[number], number>>;
+  /** Clips per second the app must keep up at e_c = 0.5 on 2-thread WASM. */
+  readonly clipsPerSecond: number;
+}
+
+export function targetsFor(meta: ModelMetadata): ModelTargets {
+  if (meta.name.startsWith('mone-gesture')) {
+    return { ratio: { 0.25: 1.35, 0.5: 1.2, 0.75: 1.2 }, clipsPerSecond: 5 };
+  }
+  return {
+    ratio: { 0.25: RATIO_TOLERANCE, 0.5: RATIO_TOLERANCE, 0.75: RATIO_TOLERANCE },
+    clipsPerSecond: 8,
+  };
+}
+
+/**
+ * Where a model's results go: the default model keeps bench-results/bench.json and
+ * docs/bench/bench-summary.json; any other model gets its own name in both.
+ */
+export function outputsFor(model: ModelFiles): { results: string; summary: string; chart: string } {
+  if (model.name === DEFAULT_MODEL && model.source === 'public/models') {
+    return {
+      results: join(RESULTS_DIR, 'bench.json'),
+      summary: join(DOCS_DIR, 'bench-summary.json'),
+      chart: join(DOCS_DIR, 'latency-vs-gmacs.png'),
+    };
+  }
+  return {
+    results: join(RESULTS_DIR, `bench-${model.name}.json`),
+    summary: join(DOCS_DIR, `bench-summary-${model.name}.json`),
+    chart: join(DOCS_DIR, `latency-vs-gmacs-${model.name}.png`),
+  };
 }
 
 /** One thing a latency is measured for: a MoNE budget, or the dense model. */
@@ -180,11 +257,10 @@ export function rotate<T>(items: readonly T[], k: number): T[] {
   return [...items.slice(s), ...items.slice(0, s)];
 }
 
-/** The golden clip (THWC uint8 RGB) as the model's normalised [1, T, 3, H, W] input. */
-export function goldenInput(meta: ModelMetadata): Float32Array {
-  const { frames, height, width, mean, std, pixel_scale } = meta.video;
-  const file = join(ROOT, 'public', 'models', 'golden', 'mone-vivit-s-clip0.u8');
-  const rgb = readFileSync(file);
+/** The model's golden clip (THWC uint8 RGB) as its normalised [1, T, 3, H, W] input. */
+export function goldenInput(model: ModelFiles): Float32Array {
+  const { frames, height, width, mean, std, pixel_scale } = model.meta.video;
+  const rgb = readFileSync(model.goldenPath);
   const out = new Float32Array(frames * 3 * height * width);
   const plane = height * width;
   for (let t = 0; t < frames; t++) {

@@ -17,13 +17,16 @@ import { browserBench } from './browserBench';
 import type { Series } from './common';
 import {
   configsFor,
+  DEFAULT_MODEL,
   denseModel,
   DOCS_DIR,
   log,
   machineInfo,
   moneModel,
+  outputsFor,
   RESULTS_DIR,
   ROOT,
+  targetsFor,
 } from './common';
 import type { CandidateResult } from './nodeBench';
 import { nodeCandidate, nodeLatency, nodeOptionExperiments } from './nodeBench';
@@ -37,10 +40,14 @@ const PHASES = ['node', 'options', 'profile', 'browser', 'app', 'candidate'] as 
 type Phase = (typeof PHASES)[number];
 
 const HELP = `npm run bench -- [options]
+  --model=ID|PATH the MoNE model: an id in public/models/index.json (default ${DEFAULT_MODEL}) or a
+                  .onnx path (its .json and golden/ beside it), e.g. a random-weight export of a
+                  config's shape: python -m mone.export --random mone_b; results go to
+                  bench-results/bench-<name>.json and docs/bench/*-<name>.* for any other model
   --only=LIST     phases to run, comma-separated: ${PHASES.join(',')} (default: all)
   --candidate=PATH  a rewritten MoNE graph to time against the shipped one (phase candidate,
                   run only when given; e.g. bench/experiments/fuse_attention.py output)
-  --dense=PATH    dense baseline .onnx (or folder) when public/models has none
+  --dense=PATH    dense baseline .onnx (or folder) instead of the index's baseline of the model
                   (also BENCH_DENSE_MODEL)
   --rounds=N      interleaved rounds for onnxruntime-node (default 200)
   --browser-rounds=N  rounds for WASM in Chromium (default 60)
@@ -65,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       only: { type: 'string' },
+      model: { type: 'string' },
       dense: { type: 'string' },
       candidate: { type: 'string' },
       rounds: { type: 'string' },
@@ -94,12 +102,13 @@ export async function main(argv: string[]): Promise<number> {
   );
 
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, 'bench.json');
+  const mone = moneModel(values.model);
+  const outputs = outputsFor(mone);
+  const file = outputs.results;
   const previous = readPrevious(file);
-  const mone = moneModel();
-  const dense = denseModel(values.dense);
-  if (dense === null)
-    log('no dense model (public/models/vivit-dense-s.onnx, --dense, BENCH_DENSE_MODEL): skipped');
+  const dense = denseModel(values.dense, mone);
+  log(`model ${mone.name} (${mone.source}: ${mone.onnxPath.replace(`${ROOT}/`, '')})`);
+  if (dense === null) log('no dense model (index baseline, --dense, BENCH_DENSE_MODEL): skipped');
   const configs = configsFor(mone.meta, dense?.meta ?? null);
   const models: BenchResults['models'] = {};
   for (const m of [mone, dense]) {
@@ -116,6 +125,8 @@ export async function main(argv: string[]): Promise<number> {
     updated: new Date().toISOString(),
     machine: machineInfo(),
     models,
+    model: mone.name,
+    targets: targetsFor(mone.meta),
     phases: { ...(previous?.phases ?? {}) },
     load: { ...(previous?.load ?? {}) },
     series: previous?.series ?? [],
@@ -196,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
     save();
   }
   if (only.has('browser') || only.has('app')) {
-    const site = values['no-build'] ? join(RESULTS_DIR, 'site') : await buildSite(dense);
+    const site = values['no-build'] ? join(RESULTS_DIR, 'site') : await buildSite(mone, dense);
     if (only.has('browser')) {
       begin('browser');
       log('phase browser: headless Chromium, WASM 1 thread / all threads, WebGPU (software)');
@@ -225,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
       log('phase app: the app end to end on the fake camera at e_c = 0.5');
       results.app = await appBench({
         site,
+        model: mone.name,
         seconds: num(values['app-seconds'], 20, 6),
         modelFps: mone.meta.video.fps,
       });
@@ -236,19 +248,13 @@ export async function main(argv: string[]): Promise<number> {
   const targets = evaluateTargets(results);
   const summary = summaryOf(results, targets);
   mkdirSync(DOCS_DIR, { recursive: true });
-  writeFileSync(join(DOCS_DIR, 'bench-summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
+  writeFileSync(outputs.summary, `${JSON.stringify(summary, null, 1)}\n`);
   save();
   if (!values['no-plot']) {
     try {
-      execFileSync(
-        'python3',
-        [
-          join(ROOT, 'bench', 'plot.py'),
-          join(DOCS_DIR, 'bench-summary.json'),
-          join(DOCS_DIR, 'latency-vs-gmacs.png'),
-        ],
-        { stdio: 'inherit' },
-      );
+      execFileSync('python3', [join(ROOT, 'bench', 'plot.py'), outputs.summary, outputs.chart], {
+        stdio: 'inherit',
+      });
     } catch (err) {
       log(`chart not drawn: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -73,7 +73,7 @@ export interface NodeBenchOptions {
 }
 
 export async function nodeLatency(opts: NodeBenchOptions): Promise<Series[]> {
-  const clip = goldenInput(opts.mone.meta);
+  const clip = goldenInput(opts.mone);
   const sessions = new Map<string, ort.InferenceSession>(); // `${model}/${threads}`
   for (const threads of opts.threads) {
     for (const m of [opts.mone, opts.dense]) {
@@ -195,7 +195,7 @@ export async function nodeOptionExperiments(
   ecs: readonly number[],
   rounds: number,
 ): Promise<VariantResult[]> {
-  const clip = goldenInput(mone.meta);
+  const clip = goldenInput(mone);
   const variants = optionVariants();
   const picked = configs.filter((c) => c.model === 'mone' && c.ec !== null && ecs.includes(c.ec));
   const sessions: ort.InferenceSession[] = [];
@@ -248,7 +248,7 @@ export async function nodeCandidate(
   threads: number,
   rounds: number,
 ): Promise<CandidateResult> {
-  const clip = goldenInput(mone.meta);
+  const clip = goldenInput(mone);
   const picked = configs.filter((c) => c.model === 'mone' && CORE_ECS.includes(c.ec as 1));
   const options = { ...BASE_OPTIONS, intraOpNumThreads: threads };
   const sessions = [

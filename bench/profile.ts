@@ -211,7 +211,7 @@ export async function profileConfig(
     enableProfiling: true,
     profileFilePrefix: prefix,
   });
-  const clip = goldenInput(model.meta);
+  const clip = goldenInput(model);
   for (let i = 0; i < warmup + measured; i++) {
     const out = await session.run(feedsFor(model.meta, clip, config.counts));
     for (const t of Object.values(out)) t.dispose();

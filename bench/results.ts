@@ -4,7 +4,7 @@
  */
 import type { AppResult } from './appBench';
 import type { BrowserResult } from './browserBench';
-import type { machineInfo, Series } from './common';
+import type { machineInfo, ModelTargets, Series } from './common';
 import type { CandidateResult, VariantResult } from './nodeBench';
 import type { ProfileResult } from './profile';
 
@@ -13,6 +13,10 @@ export interface BenchResults {
   updated: string;
   machine: ReturnType<typeof machineInfo>;
   models: Record<string, { path: string; source: string; sha256: string; bytes: number }>;
+  /** The MoNE model measured (metadata name) and the bounds its targets use; absent in results
+   * written before either existed (the motion model, 1.2× everywhere, 8 clips/s). */
+  model?: string;
+  targets?: ModelTargets;
   phases: Record<string, string>;
   /** 1-minute load average when each phase started and ended (the machine is shared). */
   load: Record<string, { start: number; end: number }>;

@@ -5,10 +5,11 @@
  * served by `vite preview` on bench-only ports — cross-origin isolated (COOP/COEP, WASM threads)
  * or not (what a host without the headers gives: 1 WASM thread).
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PreviewServer } from 'vite';
 import { build, preview } from 'vite';
+import { denseGmacs } from '../src/model/macs';
 import type { ModelFiles } from './common';
 import { log, RESULTS_DIR, ROOT } from './common';
 
@@ -16,7 +17,7 @@ export const SITE_DIR = join(RESULTS_DIR, 'site');
 /** The bench page, relative to the repository root and to the built site alike. */
 export const BENCH_PAGE = 'bench/page/bench.html';
 
-export async function buildSite(dense: ModelFiles | null): Promise<string> {
+export async function buildSite(mone: ModelFiles, dense: ModelFiles | null): Promise<string> {
   log(`building the app + ${BENCH_PAGE} into ${SITE_DIR.replace(`${ROOT}/`, '')}`);
   // The module runner that runs this bench started a Vite dev server, which set NODE_ENV to
   // 'development'; a build inherits it and would bundle React's development build (jsxDEV,
@@ -43,15 +44,54 @@ export async function buildSite(dense: ModelFiles | null): Promise<string> {
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  // A development export of the dense model (not yet in public/models) is served beside the
-  // shipped one.
-  if (dense !== null && dense.source !== 'public/models') {
-    for (const file of [dense.onnxPath, dense.metadataPath]) {
-      copyFileSync(file, join(SITE_DIR, 'models', basename(file)));
+  // A model from outside public/models (--model, --dense: e.g. a random-weight export of a
+  // config's shape) is served beside the shipped ones and listed in this site's model index, so
+  // the app can open it with ?model=.
+  const extra = [mone, dense].filter(
+    (m): m is ModelFiles => m !== null && m.source !== 'public/models',
+  );
+  if (extra.length > 0) {
+    mkdirSync(join(SITE_DIR, 'models', 'golden'), { recursive: true });
+    for (const m of extra) {
+      for (const file of [m.onnxPath, m.metadataPath]) {
+        copyFileSync(file, join(SITE_DIR, 'models', basename(file)));
+      }
+      if (existsSync(m.goldenPath)) {
+        copyFileSync(m.goldenPath, join(SITE_DIR, 'models', 'golden', basename(m.goldenPath)));
+      }
     }
+    listInSiteIndex(mone, dense, extra);
   }
   if (!existsSync(join(SITE_DIR, BENCH_PAGE))) throw new Error(`${BENCH_PAGE} was not built`);
   return SITE_DIR;
+}
+
+/** Adds index entries (contracts/models-index.schema.json) for models copied into the site. */
+function listInSiteIndex(mone: ModelFiles, dense: ModelFiles | null, extra: ModelFiles[]): void {
+  const file = join(SITE_DIR, 'models', 'index.json');
+  const index = JSON.parse(readFileSync(file, 'utf8')) as { models: Record<string, unknown>[] };
+  for (const m of extra) {
+    const { meta } = m;
+    index.models = index.models.filter((e) => e.id !== meta.name);
+    index.models.push({
+      id: meta.name,
+      name: `${meta.name} (bench: ${m.source})`,
+      task: `${meta.labels.length} classes (bench only)`,
+      kind: meta.variant,
+      ...(meta.variant === 'mone' && dense !== null && m === mone
+        ? { baseline: dense.meta.name }
+        : {}),
+      model_bytes: meta.model_bytes,
+      dense_gmacs: denseGmacs(meta),
+      // Not in the metadata; the app only displays it. fp32 weights: about 4 bytes each.
+      parameters: Math.round(meta.model_bytes / 4),
+      classes: meta.labels.length,
+      backends: ['webgpu', 'wasm'],
+      samples: '../samples/index.json',
+      camera_mirrored: false,
+    });
+  }
+  writeFileSync(file, `${JSON.stringify(index, null, 1)}\n`);
 }
 
 const ISOLATION = {
