@@ -12,7 +12,9 @@ whose default scale is 1/sqrt(dh): same math. Prints max |logits difference| on 
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -75,11 +77,16 @@ def main(src: str, dst: str) -> None:
     model, fused = fuse(onnx.load(src))
     onnx.save(model, dst)
     rng = np.random.default_rng(0)
-    video = rng.standard_normal((1, 8, 3, 64, 64)).astype(np.float32)
+    # the graph's own input shape and its metadata's tokens per step (any model size)
+    shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    video = rng.standard_normal(shape).astype(np.float32)
+    n = json.loads(Path(src).with_suffix(".json").read_text())["tokens"]["per_step"]
+    quarter = n // 4
     worst = 0.0
     quiet = ort.SessionOptions()
     quiet.log_severity_level = 3
-    for counts in ([0, 0, 0, 64], [15, 15, 16, 18], [32, 21, 9, 2]):
+    cases = ([0, 0, 0, n], [quarter] * 3 + [n - 3 * quarter], [n - 2 * quarter - 2, quarter, quarter, 2])
+    for counts in cases:
         feeds = {"video": video, "expert_counts": np.array(counts, np.int64)}
         a = ort.InferenceSession(src, quiet, providers=["CPUExecutionProvider"]).run(["logits"], feeds)[0]
         b = ort.InferenceSession(dst, quiet, providers=["CPUExecutionProvider"]).run(["logits"], feeds)[0]
