@@ -92,16 +92,22 @@ def metadata(
     onnx_bytes: bytes,
     dense: bool,
     evaluation: dict | None,
+    trained: bool = True,
 ) -> dict:
     cfg = model.cfg
+    # a random-weight export (--random) must not claim a training it never had
+    origin = (
+        f"trained on {datasets.describe(tcfg)}"
+        if trained
+        else "RANDOM weights (shape only, predictions mean nothing)"
+    )
     e, ts, n = cfg.num_experts, cfg.time_steps, cfg.tokens_per_step
     return {
         "schema_version": 1,
         "name": name,
         "version": VERSION,
         "description": ("Dense ViViT-FE baseline" if dense else "MoNE ViViT-FE")
-        + f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, "
-        f"trained on {datasets.describe(tcfg)}",
+        + f" D={cfg.dim}, {cfg.spatial_depth} spatial + {cfg.temporal_depth} temporal blocks, {origin}",
         "model_file": f"{name}.onnx",
         "model_bytes": len(onnx_bytes),
         "model_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
@@ -234,6 +240,7 @@ def export(
     dense: bool = False,
     eval_path: Path | None = None,
     do_check: bool = False,
+    trained: bool = True,
 ) -> dict:
     model, tcfg = read_checkpoint(checkpoint)
     evaluation = None
@@ -252,7 +259,7 @@ def export(
     data = proto.SerializeToString()
     onnx_path = out / f"{name}.onnx"
     onnx_path.write_bytes(data)
-    meta = metadata(model, tcfg, name, data, dense, evaluation)
+    meta = metadata(model, tcfg, name, data, dense, evaluation, trained)
     validate_metadata(meta)
     (out / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     golden = write_golden(model, tcfg, out, name, dense)
@@ -293,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.random:
             with tempfile.TemporaryDirectory() as tmp:
                 checkpoint = random_checkpoint(args.random, Path(tmp) / "random.pt")
-                res = export(checkpoint, args.out, args.name, args.dense, args.eval, args.check)
+                res = export(
+                    checkpoint, args.out, args.name, args.dense, args.eval, args.check, trained=False
+                )
         else:
             res = export(args.checkpoint, args.out, args.name, args.dense, args.eval, args.check)
     except (ExportError, CheckpointError) as exc:

@@ -517,5 +517,6 @@ def test_random_export_has_the_configs_shape_and_is_reproducible(tmp_path):
     assert len(meta["labels"]) == 27 and meta["labels"][0] == "swiping_left"
     assert meta["tokens"]["per_step"] == meta["tokens"]["grid_height"] * meta["tokens"]["grid_width"]
     assert shas[0] == shas[1]
+    assert "RANDOM weights" in meta["description"] and "trained on" not in meta["description"]
     with pytest.raises(SystemExit):
         main(["--random", config, "--checkpoint", "x.pt", "--out", str(tmp_path)])
