@@ -129,9 +129,12 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
         counts: keepCustom ? budget.counts : countsFor(metadata, ec),
         mode: keepCustom ? 'custom' : 'ec',
       },
-      // A retry that succeeded makes earlier model/engine errors stale; warnings stay.
+      // A retry that succeeded makes earlier model/engine errors stale; warnings stay, but for
+      // int8 weights that failed before, once int8 weights run.
       errors: s.errors.filter(
-        (e) => !(e.severity === 'error' && (e.scope === 'model' || e.scope === 'engine')),
+        (e) =>
+          !(e.severity === 'error' && (e.scope === 'model' || e.scope === 'engine')) &&
+          !(weights.kind !== 'fp32' && e.title === ERROR_TITLES['weights-fallback']),
       ),
     });
     if (rejected !== null) {

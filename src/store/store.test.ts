@@ -175,6 +175,10 @@ describe('engine slice', () => {
       { scope: 'model', title: 'int8 weights not used', severity: 'warning' },
     ]);
     expect(store.getState().engine.phase).toBe('ready');
+    // A later load that runs the int8 weights (Retry once the network is back) makes it stale.
+    const int8 = { kind: 'int8-dynamic', file: 'm.int8.onnx', bytes: 5, reason: 'int8' } as const;
+    store.getState().engineReady({ ...readyEvent(), weights: int8 });
+    expect(store.getState().errors).toEqual([]);
   });
 
   it('reports a restart onto another backend as a warning', () => {

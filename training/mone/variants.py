@@ -245,7 +245,7 @@ def wasm_ms(
         clip = Path(tmp) / "clip.f32"
         clip.write_bytes(np.ascontiguousarray(video, "<f4").tobytes())
         job = {
-            "models": {k: str(v) for k, v in paths.items()},
+            "models": {k: str(Path(v).resolve()) for k, v in paths.items()},
             "video": {"path": str(clip), "shape": list(video.shape)},
             "budgets": [[ec, counts_of(meta, ec).tolist()] for ec in budgets],
         }
