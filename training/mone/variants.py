@@ -34,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +45,7 @@ from . import budget, datasets
 from .config import TRAINING_ROOT, TrainConfig, load_config
 from .data import to_input
 from .evaluate import git_commit
+from .export import median_run_ms
 from .metadata import MetadataError, validate_metadata
 
 REPO_ROOT = TRAINING_ROOT.parent
@@ -221,14 +221,7 @@ def interleaved_ms(
         for ec in budgets:
             feed = {"video": video, "expert_counts": counts_of(meta, ec)}
             for name, sess in sessions.items():
-                for _ in range(10):
-                    sess.run(None, feed)
-                times = []
-                for _ in range(reps):
-                    t0 = time.perf_counter()
-                    sess.run(None, feed)
-                    times.append(time.perf_counter() - t0)
-                seen[name][ec].append(statistics.median(times) * 1e3)
+                seen[name][ec].append(median_run_ms(sess, feed, reps))
     return {k: {ec: statistics.median(v) for ec, v in per.items()} for k, per in seen.items()}
 
 
@@ -381,6 +374,7 @@ def run(
     if clips:
         data = {k: v[:clips] for k, v in data.items()}
     target = model.with_name(int8_name(meta["model_file"]))
+    commit, dirty = git_commit()
     with tempfile.TemporaryDirectory() as tmp:
         candidate = Path(tmp) / target.name
         quantize(model, candidate)
@@ -401,7 +395,8 @@ def run(
             "points": weights["evaluation"]["points"],
             "ship": not why_not,
             "why_not": why_not,
-            "commit": git_commit()[0],
+            "commit": commit,
+            "dirty": dirty,
             "written": False,
         }
         if write:
