@@ -170,7 +170,8 @@ describe('engine slice', () => {
       message: 'm: m.int8.onnx could not be used (HTTP 404); m.onnx runs instead.',
       fatal: false,
     });
-    store.getState().engineReady(readyEvent());
+    const fp32 = { kind: 'fp32', file: 'm.onnx', bytes: 9, reason: 'fp32 weights: …' } as const;
+    store.getState().engineReady({ ...readyEvent(), weights: fp32 });
     expect(store.getState().errors).toMatchObject([
       { scope: 'model', title: 'int8 weights not used', severity: 'warning' },
     ]);
