@@ -208,7 +208,7 @@ export async function readSamples(
   backend: Backend,
   settle: number,
   clips: number,
-  after: (sample: Sample) => Promise<void> = async () => undefined,
+  after: (sample: Sample) => Promise<void> = () => Promise.resolve(),
 ): Promise<SampleReading[]> {
   const top1 = page.getByTestId('top1');
   const select = page.getByTestId('sample-select');
