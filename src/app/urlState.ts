@@ -34,6 +34,7 @@ export interface LinkState extends UrlState {
   readonly problems: readonly string[];
 }
 
+/** Every backend preference, the default ('auto') first. */
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 /** Range of `stall` in seconds (a shorter one is for tests, a longer one pointless). */
 export const STALL_SECONDS = { min: 1, max: 600 } as const;
@@ -54,6 +55,22 @@ function readNumber(name: string, text: string): number | string {
   return value;
 }
 
+/** `name=` as one of `allowed`; absent or not allowed (said in `problems`): the first of them. */
+function readWord<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+  problems: string[],
+): T {
+  const text = params.get(name);
+  const known = allowed.find((word) => word === text);
+  if (known !== undefined) return known;
+  if (text !== null) {
+    problems.push(`${written(name, text)} is not one of ${allowed.join(', ')}; it was ignored.`);
+  }
+  return allowed[0]!;
+}
+
 export function parseUrlState(search: string): LinkState {
   const params = new URLSearchParams(search);
   const problems: string[] = [];
@@ -66,29 +83,9 @@ export function parseUrlState(search: string): LinkState {
     else ec = read;
   }
 
-  let backend: BackendPreference = 'auto';
-  const backendText = params.get('backend');
-  if (backendText !== null) {
-    const known = BACKENDS.find((b) => b === backendText);
-    if (known !== undefined) backend = known;
-    else {
-      problems.push(
-        `${written('backend', backendText)} is not one of ${BACKENDS.join(', ')}; it was ignored.`,
-      );
-    }
-  }
-
-  let weights: WeightsPreference = 'auto';
-  const weightsText = params.get('weights');
-  if (weightsText !== null) {
-    const known = WEIGHTS_PREFERENCES.find((w) => w === weightsText);
-    if (known !== undefined) weights = known;
-    else {
-      problems.push(
-        `${written('weights', weightsText)} is not one of ${WEIGHTS_PREFERENCES.join(', ')}; it was ignored.`,
-      );
-    }
-  }
+  // The first of each list is the default when the link does not say.
+  const backend = readWord(params, 'backend', BACKENDS, problems);
+  const weights = readWord(params, 'weights', WEIGHTS_PREFERENCES, problems);
 
   let sample = params.get('sample');
   if (sample === '') {

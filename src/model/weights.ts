@@ -11,6 +11,7 @@ import type { Backend } from './backendChoice';
 import type { ModelMetadata, WeightFile, WeightsKind } from './metadata';
 
 export type WeightsPreference = 'auto' | 'fp32';
+/** Every preference, the default ('auto') first. */
 export const WEIGHTS_PREFERENCES: readonly WeightsPreference[] = ['auto', 'fp32'];
 
 /** What runs, for the page: the weights, their file and size, and why. */
