@@ -17,7 +17,7 @@ describe('weightsPlans', () => {
     });
     expect(first?.running.kind).toBe('int8-dynamic');
     expect(first?.running.reason).toMatch(
-      /^int8 weights on WASM: test top-1 −0\.1 to \+0\.1 pt vs fp32/,
+      /^int8 weights on WASM: test top-1 −0\.10 to \+0\.10 pt vs fp32/,
     );
     expect(fallback).toMatchObject({
       file: 'mone-tiny.onnx',
@@ -71,7 +71,7 @@ describe('evaluationSummary', () => {
 
   it('gives the top-1 changes, the clips and budgets, and the speed-ups where they were measured', () => {
     expect(evaluationSummary(entry, 'wasm')).toBe(
-      'test top-1 −0.1 to +0.1 pt vs fp32 (2,000 clips, e_c 0.25 to 1), 1.10× to 1.55× faster (onnxruntime-web 1.30.0 WASM in Node 20.20.2, 1 thread, interleaved medians)',
+      'test top-1 −0.10 to +0.10 pt vs fp32 (2,000 clips, e_c 0.25 to 1), 1.10× to 1.55× faster (onnxruntime-web 1.30.0 WASM in Node 20.20.2, 1 thread, interleaved medians)',
     );
     expect(evaluationSummary(entry, 'webgpu')).toMatch(
       /, 1\.35× to 1\.75× faster \(onnxruntime 1\.32\.0 CPU, 1 thread, interleaved medians\)$/,
@@ -92,7 +92,7 @@ describe('evaluationSummary', () => {
     json.evaluation.points = [{ ...json.evaluation.points[1]!, top1: 0.89899, e_c: 1 }];
     const meta = parseModelMetadata(tinyMetadataWithWeights([json]));
     expect(evaluationSummary(meta.weight_files![0]!, 'wasm')).toMatch(
-      /^test top-1 0\.0 pt vs fp32 \(2,000 clips, e_c 1\), 1\.55× faster \(/,
+      /^test top-1 0\.00 pt vs fp32 \(2,000 clips, e_c 1\), 1\.55× faster \(/,
     );
   });
 });

@@ -35,7 +35,7 @@ export interface WeightsPlan {
 const LABEL: Record<WeightsKind, string> = { 'int8-dynamic': 'int8' };
 const BACKEND_NAME: Record<Backend, string> = { wasm: 'WASM', webgpu: 'WebGPU' };
 
-/** −0.1 (a typographic minus), +0.3, 0.0 */
+/** −0.10 (a typographic minus), +0.05, 0.00 */
 function signed(x: number, digits: number): string {
   const text = Math.abs(x).toFixed(digits);
   if (Number(text) === 0) return (0).toFixed(digits);
@@ -51,14 +51,14 @@ function range(values: readonly number[], format: (x: number) => string): string
 
 /**
  * The evaluation in a few words, speed from the backend's own timing where it was measured: "test
- * top-1 −0.1 to +0.1 pt vs fp32 (2,000 clips, e_c 0.25 to 1), 1.14× to 1.55× faster (onnxruntime-web
+ * top-1 −0.10 to +0.05 pt vs fp32 (2,000 clips, e_c 0.25 to 1), 1.15× to 1.55× faster (onnxruntime-web
  * 1.30.0 WASM in Node 20.20.2, 1 thread, interleaved medians)".
  */
 export function evaluationSummary(entry: WeightFile, backend: Backend): string {
   const { points, clips, split, timing, wasm_timing } = entry.evaluation;
   const change = range(
     points.map((p) => 100 * (p.top1 - p.top1_fp32)),
-    (x) => signed(x, 1),
+    (x) => signed(x, 2), // a test split of 2,000 clips moves in steps of 0.05 point
   );
   const wasm = points.map((p) =>
     p.wasm_ms === undefined || p.wasm_ms_fp32 === undefined ? null : p.wasm_ms_fp32 / p.wasm_ms,
