@@ -127,6 +127,7 @@ test(
       'sample-select',
       'video-upload',
       'backend-select',
+      'weights-select',
       'engine-release',
     ];
     const positions = order.map((n) => names.indexOf(n));

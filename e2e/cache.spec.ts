@@ -1,7 +1,8 @@
 /**
  * Scenario 10 — second visit offline for the model: the first visit downloads the model and keeps
- * it in Cache Storage; a reload in the same browser context with every request for the .onnx
- * aborted still reaches Ready from the cache (no download counted) and classifies. WASM project
+ * it in Cache Storage (the backend's weights: int8 on WASM); a reload in the same browser context
+ * with every request for the model's .onnx files aborted still reaches Ready from the cache (no
+ * download counted) and classifies. WASM project
  * (inference.spec.ts checks the same cache path on WebGPU, where each app load here costs ~40 s of
  * warm-up).
  */
@@ -16,6 +17,8 @@ import {
   screenshot,
   top1Of,
   waitForMoreRuns,
+  WEIGHT_FILES_GLOB,
+  weightsFileFor,
 } from './helpers';
 
 test(
@@ -30,9 +33,9 @@ test(
     await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
     expect(requests.filter(isModelUrl)).toHaveLength(1);
 
-    // Second visit: the model's URL is unreachable.
+    // Second visit: the model's URLs (every weight file) are unreachable.
     let blocked = 0;
-    await page.route(`**/${MODEL_FILE}*`, (route) => {
+    await page.route(WEIGHT_FILES_GLOB, (route) => {
       blocked++;
       return route.abort('internetdisconnected');
     });
@@ -59,6 +62,7 @@ test(
     await expect(page.getByTestId('error')).toContainText('Model not found', {
       timeout: readyTimeout(backend),
     });
-    expect(blocked).toBe(1);
+    // The backend's file (int8 on WASM), then the fp32 one the worker falls back to.
+    expect(blocked).toBe(new Set([weightsFileFor(backend), MODEL_FILE]).size);
   },
 );

@@ -18,6 +18,8 @@ import { expect, test } from './fixtures';
 import {
   clipTimeout,
   MODEL_FILE,
+  WEIGHT_FILES_GLOB,
+  weightsFileFor,
   logPageProblems,
   makeAudioOnlyFile,
   openApp,
@@ -128,9 +130,10 @@ test(
 );
 
 /**
- * Opens the app (at `path`, default the project's app path) with the model request answered by
- * `answer` (once), expects the model error, then lets the model through, presses Retry and
- * expects Ready and a classified sample.
+ * Opens the app (at `path`, default the project's app path) with every request for the model's
+ * weights answered by `answer` (on WASM the int8 file fails first and the fp32 file after it:
+ * once each), expects the model error, then lets the model through, presses Retry and expects
+ * Ready and a classified sample.
  */
 async function modelFailureThenRetry(
   page: Page,
@@ -140,7 +143,7 @@ async function modelFailureThenRetry(
 ): Promise<void> {
   logPageProblems(page);
   let answered = 0;
-  await page.route(`**/${MODEL_FILE}*`, async (route) => {
+  await page.route(WEIGHT_FILES_GLOB, async (route) => {
     answered++;
     await answer(route);
   });
@@ -151,14 +154,15 @@ async function modelFailureThenRetry(
   await expect(error).toContainText(expected.title, { timeout: readyTimeout('wasm') });
   await expect(error).toContainText(expected.detail);
   await expect(page.getByTestId('status')).toHaveText(`Error: ${expected.title}`);
-  expect(answered).toBe(1);
+  // The backend's file (int8 on WASM), then the fp32 one the worker falls back to.
+  expect(answered).toBe(new Set([weightsFileFor('wasm'), MODEL_FILE]).size);
   await expectAppStillThere(page);
   await expect(page.getByTestId('top1')).toBeHidden();
   await expect(page.getByTestId('sample-select').locator('option')).toHaveCount(samples.length);
   await screenshot(page, expected.shot);
 
   // The network recovers; Retry loads the real model.
-  await page.unroute(`**/${MODEL_FILE}*`);
+  await page.unroute(WEIGHT_FILES_GLOB);
   await error.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByTestId('status')).toContainText('Ready', {
     timeout: readyTimeout('wasm'),

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, CDPSession, Page, TestInfo } from '@playwright/test';
 import type { ModelMetadata } from '../src/model/metadata';
+import { weightsPlans } from '../src/model/weights';
 import { countsFor } from '../src/store/budgetMath';
 import type { Backend } from './fixtures';
 import { expect, test } from './fixtures';
@@ -29,6 +30,12 @@ export const readJson = (rel: string): unknown => JSON.parse(readFileSync(public
 export const meta = readJson('models/mone-vivit-s.json') as ModelMetadata;
 export const samples = (readJson('samples/index.json') as { samples: Sample[] }).samples;
 export const MODEL_FILE = meta.model_file;
+/** The shipped model's weight files: model_file (fp32) and its weight_files (int8 for WASM). */
+export const WEIGHT_FILES = [MODEL_FILE, ...(meta.weight_files ?? []).map((w) => w.file)];
+/** A route glob for every weight file of the shipped model (`mone-vivit-s*.onnx`). */
+export const WEIGHT_FILES_GLOB = `**/${meta.name}*.onnx*`;
+/** The file the app loads on `backend` by default (src/model/weights.ts): int8 on WASM. */
+export const weightsFileFor = (backend: Backend) => weightsPlans(meta, backend, 'auto')[0]!.file;
 
 /**
  * Model download + warm-up of every budget level. WASM: a few seconds. WebGPU here is SwiftShader
@@ -172,6 +179,54 @@ export async function startRunLog(page: Page): Promise<void> {
 
 export const runLog = (page: Page) => page.evaluate(() => window.__runLog ?? []);
 
+/** The label shown most often (ties: the one shown last). */
+export function mostShown(labels: readonly (string | null)[]): string | null {
+  const n = new Map<string | null, number>();
+  for (const l of labels) n.set(l, (n.get(l) ?? 0) + 1);
+  let best: string | null = null;
+  let bestN = 0;
+  for (const l of labels) if (n.get(l)! >= bestN) [best, bestN] = [l, n.get(l)!];
+  return best;
+}
+
+export interface SampleReading {
+  readonly label: string;
+  /** The top-1 shown most often from the `settle`-th clip on. */
+  readonly shown: string | null;
+  /** The top-1 shown after each of the first `clips` clips. */
+  readonly sequence: (string | null)[];
+}
+
+/**
+ * Plays every bundled sample from the picker (restarted, so each is read from a fresh clip) and
+ * reads the top-1 the page shows after each of `clips` clips; startRunLog must have run. A sample
+ * is 16 model frames (1.6 s) and loops: 9 clips per loop; the first clips after a switch are the
+ * loop's first 0.8 s, where the model is least sure, so `settle` skips them.
+ */
+export async function readSamples(
+  page: Page,
+  backend: Backend,
+  settle: number,
+  clips: number,
+  after: (sample: Sample) => Promise<void> = () => Promise.resolve(),
+): Promise<SampleReading[]> {
+  const top1 = page.getByTestId('top1');
+  const select = page.getByTestId('sample-select');
+  const readings: SampleReading[] = [];
+  for (const sample of samples) {
+    await select.selectOption(sample.file);
+    await page.getByTestId('sample-play').click();
+    await expect(page.getByTestId('source-label')).toContainText(sample.label.replace(/_/g, ' '));
+    await expect(top1).toBeHidden(); // the previous source's prediction is cleared
+    const from = (await runLog(page)).length;
+    await waitForRuns(page, (await runsOf(page)) + clips, (clips + 2) * clipTimeout(backend));
+    const sequence = (await runLog(page)).slice(from, from + clips).map((r) => r.top1);
+    readings.push({ label: sample.label, shown: mostShown(sequence.slice(settle - 1)), sequence });
+    await after(sample);
+  }
+  return readings;
+}
+
 export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // ---------------------------------------------------------------------------------------------
@@ -187,7 +242,9 @@ export function logRequests(context: BrowserContext): string[] {
   return urls;
 }
 
-export const isModelUrl = (url: string) => new URL(url).pathname.endsWith(`/${MODEL_FILE}`);
+/** A request for any weight file of the shipped model. */
+export const isModelUrl = (url: string) =>
+  WEIGHT_FILES.some((file) => new URL(url).pathname.endsWith(`/${file}`));
 
 // ---------------------------------------------------------------------------------------------
 // media fixtures (made at test time with ffmpeg; never committed)

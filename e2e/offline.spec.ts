@@ -21,7 +21,6 @@ import {
   isModelUrl,
   launchOptionsWith,
   logRequests,
-  MODEL_FILE,
   openApp,
   readyTimeout,
   ROOT,
@@ -30,6 +29,7 @@ import {
   screenshot,
   top1Of,
   waitForMoreRuns,
+  weightsFileFor,
 } from './helpers';
 
 /** The site Playwright serves (playwright.config.ts): the harness build, service worker included. */
@@ -50,14 +50,17 @@ async function waitForServiceWorker(page: Page): Promise<void> {
   await expect(page.getByTestId('offline')).toHaveAttribute('data-state', 'ready');
 }
 
-/** The model's verified copy is in Cache Storage (the worker stores it after the hash check). */
+/**
+ * The model's verified copy is in Cache Storage (the worker stores it after the hash check): the
+ * weights WASM runs (int8 where the metadata lists them).
+ */
 const modelCached = (page: Page) =>
   page.evaluate(
     async (file) =>
       (await caches.match(new URL(`models/${file}`, location.href).href, {
         ignoreSearch: true,
       })) !== undefined,
-    MODEL_FILE,
+    weightsFileFor('wasm'),
   );
 
 /** The state of the registration's waiting worker (a new version), null when there is none. */

@@ -70,6 +70,9 @@ const api: BenchApi = {
       warmupLevels: options.warmupLevels,
       bypassCache: true,
       verboseLogs: options.verboseLogs,
+      // The exported fp32 weights, as the onnxruntime-node rows time them; the int8 weights the
+      // app runs on WASM are timed by training/mone/variants.py (docs/benchmarks.md).
+      weights: 'fp32',
     });
     return outcome;
   },

@@ -10,13 +10,20 @@ import type {
   EngineError,
   EngineStats,
   LoadProgress,
+  RunningWeights,
   RunTimings,
   SweepResult,
+  WeightsPreference,
 } from '../../src/workers/protocol';
 
 export interface InitOutcome {
   readonly backend: BackendChosen | null;
-  readonly ready: { backend: string; warmupMs: number; initMs: number } | null;
+  readonly ready: {
+    backend: string;
+    weights: RunningWeights;
+    warmupMs: number;
+    initMs: number;
+  } | null;
   /** The fatal error that ended init, if any. */
   readonly error: EngineError | null;
   /** Non-fatal errors during init (e.g. the model could not be cached). */
@@ -57,6 +64,8 @@ export interface InferenceHarnessApi {
     warmupLevels?: number[];
     bypassCache?: boolean;
     verboseLogs?: boolean;
+    /** Which weights (default 'auto': int8 on WASM where the metadata lists them). */
+    weights?: WeightsPreference;
   }): Promise<InitOutcome>;
   /** Clears the worker's clip and sends a THWC uint8 RGB clip as ImageBitmaps. */
   feedGolden(clip: GoldenFrames): Promise<void>;

@@ -67,8 +67,8 @@ const api: InferenceHarnessApi = {
       if (event.type === 'error' && !event.fatal) warnings.push(event);
       const base = { backend, warnings, progress, warmupSteps };
       if (event.type === 'ready') {
-        const { backend: used, warmupMs, initMs } = event;
-        return { ...base, ready: { backend: used, warmupMs, initMs }, error: null };
+        const { backend: used, weights, warmupMs, initMs } = event;
+        return { ...base, ready: { backend: used, weights, warmupMs, initMs }, error: null };
       }
       if (event.type === 'error' && event.fatal) return { ...base, ready: null, error: event };
       return undefined;
@@ -79,6 +79,7 @@ const api: InferenceHarnessApi = {
       warmupLevels: options.warmupLevels ?? [0.5],
       bypassCache: options.bypassCache ?? false,
       verboseLogs: options.verboseLogs ?? false,
+      weights: options.weights ?? 'auto',
     });
     return outcome;
   },

@@ -43,7 +43,7 @@ import type { AppStore } from '../store';
 import { compareAvailability } from '../store/compare';
 import { chosenModel, findModel } from '../store/selectors';
 import type { ModelChoice } from '../store/types';
-import type { BackendPreference, Ready } from '../workers/protocol';
+import type { BackendPreference, Ready, WeightsPreference } from '../workers/protocol';
 import { downloadFile, type DownloadKind } from './downloads';
 import { frameDecision, initialFrameClock, watchVideoFrames, type FrameClock } from './frameClock';
 import { CameraUnavailable, listCameras, openCamera, stopStream } from './camera';
@@ -132,6 +132,7 @@ export class AppController {
     }
     if (link.ec !== null) s.budgetChanged(link.ec, `ec=${link.ecText ?? String(link.ec)}`);
     if (link.stallSeconds !== null) this.stallTimeoutMs = link.stallSeconds * 1000;
+    s.weightsPreferenceChosen(link.weights);
     this.initialUrl = link;
     this.client = createInferenceClient((ev) => this.onEngineEvent(ev));
     void this.boot(link);
@@ -258,6 +259,7 @@ export class AppController {
     this.client?.init({
       ...this.modelRequest(model),
       backend,
+      weights: this.store.getState().engine.weightsPreference,
       ...(this.stallTimeoutMs !== null ? { stallTimeoutMs: this.stallTimeoutMs } : {}),
     });
   }
@@ -323,7 +325,11 @@ export class AppController {
     if (s.engine.phase !== 'error' && this.engineStarted) return this.client?.useModel(request);
     s.initRequested(s.engine.preference);
     this.engineStarted = true;
-    this.client?.init({ ...request, backend: s.engine.preference });
+    this.client?.init({
+      ...request,
+      backend: s.engine.preference,
+      weights: s.engine.weightsPreference,
+    });
   }
 
   /**
@@ -386,6 +392,17 @@ export class AppController {
 
   chooseBackend(preference: BackendPreference): void {
     void this.restartOn(preference);
+  }
+
+  /**
+   * Which weights run (the runtime panel): a fresh worker on the same backend loads the chosen
+   * model with them, as a backend switch does; the page is not reloaded.
+   */
+  chooseWeights(preference: WeightsPreference): void {
+    const { engine } = this.store.getState();
+    if (engine.weightsPreference === preference) return;
+    this.store.getState().weightsPreferenceChosen(preference);
+    if (this.engineStarted) this.initEngine(engine.preference);
   }
 
   /** A fresh worker on another backend; a model chosen by default follows that backend's default. */

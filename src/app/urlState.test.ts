@@ -9,6 +9,7 @@ describe('parseUrlState', () => {
       sample: 'moving_left',
       backend: 'wasm',
       model: null,
+      weights: 'auto',
       stallSeconds: null,
       problems: [],
     });
@@ -32,6 +33,7 @@ describe('parseUrlState', () => {
       sample: null,
       backend: 'auto',
       model: null,
+      weights: 'auto',
       stallSeconds: null,
       problems: [],
     });
@@ -80,8 +82,18 @@ describe('parseUrlState', () => {
     ]);
     // Every parameter the app reads is known.
     expect(
-      parseUrlState('?model=mone-vivit-s&ec=0.3&sample=static&backend=wasm&stall=5').problems,
+      parseUrlState('?model=mone-vivit-s&ec=0.3&sample=static&backend=wasm&weights=fp32&stall=5')
+        .problems,
     ).toEqual([]);
+  });
+
+  it('reads which weights run, ignoring an unknown value with a message', () => {
+    expect(parseUrlState('?weights=fp32')).toMatchObject({ weights: 'fp32', problems: [] });
+    expect(parseUrlState('?weights=auto')).toMatchObject({ weights: 'auto', problems: [] });
+    expect(parseUrlState('?weights=fp16')).toMatchObject({
+      weights: 'auto',
+      problems: ['weights=fp16 is not one of auto, fp32; it was ignored.'],
+    });
   });
 
   it('reads the stall timeout in seconds, clamped to its range with a message', () => {
@@ -100,16 +112,24 @@ describe('parseUrlState', () => {
 
 describe('serialiseUrlState', () => {
   it('writes only non-default values', () => {
-    expect(serialiseUrlState({ ec: null, sample: null, backend: 'auto', model: null })).toBe('');
     expect(
-      serialiseUrlState({ ec: 0.5, sample: 'static', backend: 'webgpu', model: 'vivit-dense-s' }),
-    ).toBe('?ec=0.5&sample=static&backend=webgpu&model=vivit-dense-s');
+      serialiseUrlState({ ec: null, sample: null, backend: 'auto', model: null, weights: 'auto' }),
+    ).toBe('');
+    expect(
+      serialiseUrlState({
+        ec: 0.5,
+        sample: 'static',
+        backend: 'webgpu',
+        model: 'vivit-dense-s',
+        weights: 'fp32',
+      }),
+    ).toBe('?ec=0.5&sample=static&backend=webgpu&model=vivit-dense-s&weights=fp32');
   });
 
   it('keeps foreign parameters and replaces ours', () => {
     expect(
       serialiseUrlState(
-        { ec: 0.25, sample: null, backend: 'wasm', model: null },
+        { ec: 0.25, sample: null, backend: 'wasm', model: null, weights: 'auto' },
         '?debug=1&ec=0.9&sample=x&model=y',
       ),
     ).toBe('?debug=1&ec=0.25&backend=wasm');
@@ -121,13 +141,20 @@ describe('serialiseUrlState', () => {
       sample: 'rotating_clockwise',
       backend: 'wasm' as const,
       model: 'mone-vivit-s',
+      weights: 'fp32' as const,
     };
     expect(parseUrlState(serialiseUrlState(state))).toMatchObject({ ...state, problems: [] });
   });
 
   it('rounds float dust from the slider', () => {
     expect(
-      serialiseUrlState({ ec: 0.30000000000000004, sample: null, backend: 'auto', model: null }),
+      serialiseUrlState({
+        ec: 0.30000000000000004,
+        sample: null,
+        backend: 'auto',
+        model: null,
+        weights: 'auto',
+      }),
     ).toBe('?ec=0.3');
   });
 });

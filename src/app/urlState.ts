@@ -1,6 +1,6 @@
 /**
  * The shareable part of the view in the query string:
- * `?model=mone-vivit-s&ec=0.35&sample=moving_left&backend=wasm`.
+ * `?model=mone-vivit-s&ec=0.35&sample=moving_left&backend=wasm&weights=fp32`.
  * Read once on load, written back with history.replaceState whenever one of them changes.
  * Parameters this module does not own are kept as they are.
  *
@@ -9,7 +9,8 @@
  * parameter is listed as ignored. A number outside its range is kept as written (`ec` is checked
  * against the model once its metadata is known, `stall` here) and clamped with a sentence.
  */
-import type { BackendPreference } from '../workers/protocol';
+import { WEIGHTS_PREFERENCES } from '../model/weights';
+import type { BackendPreference, WeightsPreference } from '../workers/protocol';
 
 export interface UrlState {
   /** Effective capacity from the link; validated against the model once its metadata is known. */
@@ -19,6 +20,8 @@ export interface UrlState {
   readonly backend: BackendPreference;
   /** Model id from the link; checked against the model index once it is known. */
   readonly model: string | null;
+  /** 'fp32' forces the fp32 weights (src/model/weights.ts); 'auto' when absent. */
+  readonly weights: WeightsPreference;
 }
 
 /** What a link says: the shareable state, plus what only a link sets and what was wrong with it. */
@@ -31,10 +34,11 @@ export interface LinkState extends UrlState {
   readonly problems: readonly string[];
 }
 
+/** Every backend preference, the default ('auto') first. */
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm'];
 /** Range of `stall` in seconds (a shorter one is for tests, a longer one pointless). */
 export const STALL_SECONDS = { min: 1, max: 600 } as const;
-const KNOWN = ['model', 'ec', 'sample', 'backend', 'stall'];
+const KNOWN = ['model', 'ec', 'sample', 'backend', 'weights', 'stall'];
 
 // A plain decimal number (no hex, no 'Infinity', no blanks): 0.35, .5, 1e-3, -2.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -51,6 +55,22 @@ function readNumber(name: string, text: string): number | string {
   return value;
 }
 
+/** `name=` as one of `allowed`; absent or not allowed (said in `problems`): the first of them. */
+function readWord<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+  problems: string[],
+): T {
+  const text = params.get(name);
+  const known = allowed.find((word) => word === text);
+  if (known !== undefined) return known;
+  if (text !== null) {
+    problems.push(`${written(name, text)} is not one of ${allowed.join(', ')}; it was ignored.`);
+  }
+  return allowed[0]!;
+}
+
 export function parseUrlState(search: string): LinkState {
   const params = new URLSearchParams(search);
   const problems: string[] = [];
@@ -63,17 +83,9 @@ export function parseUrlState(search: string): LinkState {
     else ec = read;
   }
 
-  let backend: BackendPreference = 'auto';
-  const backendText = params.get('backend');
-  if (backendText !== null) {
-    const known = BACKENDS.find((b) => b === backendText);
-    if (known !== undefined) backend = known;
-    else {
-      problems.push(
-        `${written('backend', backendText)} is not one of ${BACKENDS.join(', ')}; it was ignored.`,
-      );
-    }
-  }
+  // The first of each list is the default when the link does not say.
+  const backend = readWord(params, 'backend', BACKENDS, problems);
+  const weights = readWord(params, 'weights', WEIGHTS_PREFERENCES, problems);
 
   let sample = params.get('sample');
   if (sample === '') {
@@ -117,6 +129,7 @@ export function parseUrlState(search: string): LinkState {
     sample,
     backend,
     model,
+    weights,
     stallSeconds,
     problems,
   };
@@ -133,6 +146,8 @@ export function serialiseUrlState(state: UrlState, search = ''): string {
   else params.set('backend', state.backend);
   if (state.model === null) params.delete('model');
   else params.set('model', state.model);
+  if (state.weights === 'auto') params.delete('weights');
+  else params.set('weights', state.weights);
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }

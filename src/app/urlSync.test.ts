@@ -3,7 +3,13 @@ import { createAppStore } from '../store';
 import { readyEvent } from '../store/testing';
 import { startUrlSync, URL_WRITE_DELAY_MS, urlStateOf } from './urlSync';
 
-const initial = { ec: 0.3, sample: 'receding', backend: 'wasm' as const, model: 'vivit-dense-s' };
+const initial = {
+  ec: 0.3,
+  sample: 'receding',
+  backend: 'wasm' as const,
+  model: 'vivit-dense-s',
+  weights: 'auto' as const,
+};
 
 describe('urlStateOf', () => {
   it('keeps the link values until the model and samples are known', () => {
@@ -25,7 +31,10 @@ describe('urlStateOf', () => {
       sample: 'static',
       backend: 'webgpu',
       model: 'vivit-dense-s', // kept until the model index is known
+      weights: 'auto',
     });
+    s.weightsPreferenceChosen('fp32');
+    expect(urlStateOf(store.getState(), initial).weights).toBe('fp32');
   });
 
   it('carries a model the link or the picker chose, never the default', () => {

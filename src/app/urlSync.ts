@@ -1,5 +1,5 @@
 /**
- * Keeps the query string in step with the store (budget, sample, backend, model) via
+ * Keeps the query string in step with the store (budget, sample, backend, model, weights) via
  * history.replaceState, so the address bar can be shared without adding history entries for
  * every slider move. Writes are deferred until the state has been still for URL_WRITE_DELAY_MS
  * (and flushed when the page is hidden): replaceState costs milliseconds per call.
@@ -20,6 +20,7 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
           ? initial.sample
           : null,
     backend: s.engine.preference,
+    weights: s.engine.weightsPreference,
     // A model the link or the picker chose; the default is left out (it depends on the backend),
     // and so is a model from the user's disk (no link can carry a local file).
     model:
@@ -35,7 +36,11 @@ export function urlStateOf(s: AppState, initial: UrlState): UrlState {
 export const URL_WRITE_DELAY_MS = 250;
 
 const sameState = (a: UrlState, b: UrlState) =>
-  a.ec === b.ec && a.sample === b.sample && a.backend === b.backend && a.model === b.model;
+  a.ec === b.ec &&
+  a.sample === b.sample &&
+  a.backend === b.backend &&
+  a.model === b.model &&
+  a.weights === b.weights;
 
 export function startUrlSync(
   store: AppStore,

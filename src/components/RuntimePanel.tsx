@@ -12,7 +12,7 @@ import { offlineText } from '../store/offlineSlice';
 import { storageText } from '../store/storage';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { threadsText } from '../model/threadFallback';
-import type { BackendPreference } from '../workers/protocol';
+import type { BackendPreference, WeightsPreference } from '../workers/protocol';
 
 const ms = (x: number | null) => (x === null ? '–' : `${x.toFixed(1)} ms`);
 
@@ -26,7 +26,7 @@ export function RuntimePanel() {
   const offline = useAppState((s) => s.offline);
   const id = useId();
   const stats = useMemo(() => latencyStats(history), [history]);
-  const { backend, metadata: meta, load, warmup, stats: counters } = engine;
+  const { backend, metadata: meta, load, warmup, stats: counters, weights } = engine;
   const sessions = pageSessions(engine);
   const adapter = backend?.adapter;
 
@@ -44,6 +44,17 @@ export function RuntimePanel() {
           <option value="auto">Auto</option>
           <option value="webgpu">WebGPU</option>
           <option value="wasm">WASM</option>
+        </select>
+        <label htmlFor={`${id}-weights`}>Weights</label>
+        <select
+          id={`${id}-weights`}
+          value={engine.weightsPreference}
+          onChange={(e) => controller.chooseWeights(e.target.value as WeightsPreference)}
+          title="Auto runs int8 weights where the model's metadata lists them for the backend (measured on its test split); fp32 always runs the exported weights"
+          data-testid="weights-select"
+        >
+          <option value="auto">Auto (int8 where measured)</option>
+          <option value="fp32">fp32 only</option>
         </select>
         <button type="button" onClick={() => controller.clearCache()} data-testid="clear-cache">
           Clear model cache
@@ -95,7 +106,13 @@ export function RuntimePanel() {
         </dd>
         <dt>Model</dt>
         <dd data-testid="runtime-model" data-model={meta?.name ?? ''}>
-          {meta === null ? '–' : `${meta.name} ${meta.version}, ${formatBytes(meta.model_bytes)}`}
+          {meta === null
+            ? '–'
+            : `${meta.name} ${meta.version}, ${formatBytes(weights?.bytes ?? meta.model_bytes)}`}
+        </dd>
+        <dt>Weights</dt>
+        <dd data-testid="weights" data-kind={weights?.kind ?? ''} data-file={weights?.file ?? ''}>
+          {weights === null ? '–' : weights.reason}
         </dd>
         <dt>Camera frames</dt>
         <dd data-testid="camera-mirroring">{model === null ? '–' : cameraFramesText(model)}</dd>

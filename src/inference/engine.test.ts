@@ -5,8 +5,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
-import { tinyMetadataJson } from '../model/testFixtures';
-import type { FromWorker } from '../workers/protocol';
+import { tinyInt8Entry, tinyMetadataJson } from '../model/testFixtures';
+import type { FromWorker, InitRequest } from '../workers/protocol';
 import { InferenceEngine } from './engine';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { THREADED_START_TIMEOUT_MS } from '../model/threadFallback';
@@ -23,12 +23,27 @@ const clipReady = { value: false };
 /** The stall timeout each metadata fetch got. */
 const stallTimeouts: number[] = [];
 
-/** '/models/a.json' → metadata named 'a'; 'missing' answers like a 404. */
+/** Weight files loadModel was asked for, in order; files it fails for (like a 404). */
+const loadedFiles: string[] = [];
+const missingFiles = new Set<string>();
+
+/**
+ * '/models/a.json' → metadata named 'a'; 'missing' answers like a 404; a name starting with 'q'
+ * lists int8 weights for WASM (`<name>.int8.onnx`).
+ */
 function metaFor(url: string): ModelMetadata {
   const name = /\/([^/]+)\.json$/.exec(url)![1]!;
   if (name === 'missing') throw new Error('HTTP 404');
   const variant = name.startsWith('dense') ? 'dense' : 'mone';
-  return parseModelMetadata({ ...tinyMetadataJson(), name, variant, model_file: `${name}.onnx` });
+  const int8 = { ...tinyInt8Entry(), file: `${name}.int8.onnx` };
+  const weights = name.startsWith('q') ? { weight_files: [int8] } : {};
+  return parseModelMetadata({
+    ...tinyMetadataJson(),
+    name,
+    variant,
+    model_file: `${name}.onnx`,
+    ...weights,
+  });
 }
 
 vi.mock('../model/adapterProbe', () => ({ probeAdapter: () => Promise.resolve(null) }));
@@ -38,9 +53,13 @@ vi.mock('./modelLoader', () => ({
     stallTimeouts.push(stallMs);
     return Promise.resolve().then(() => metaFor(url));
   },
-  loadModel: () =>
-    Promise.resolve({ bytes: new Uint8Array(1), fromCache: false, downloaded: true }),
-  modelUrlOf: (url: string, meta: ModelMetadata) => new URL(meta.model_file, url).href,
+  loadModel: (url: string, meta: { model_file: string }) => {
+    loadedFiles.push(meta.model_file);
+    return missingFiles.has(meta.model_file)
+      ? Promise.reject(new Error(`The model is missing: ${url} answered HTTP 404.`))
+      : Promise.resolve({ bytes: new Uint8Array(1), fromCache: false, downloaded: true });
+  },
+  modelUrlOf: (url: string, file: string) => new URL(file, url).href,
   clearModelCache: () => Promise.resolve(0),
 }));
 vi.mock('./session', () => ({
@@ -89,13 +108,14 @@ vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
 function engine() {
   const posted: FromWorker[] = [];
   const e = new InferenceEngine((m) => posted.push(m));
-  const init = (name: string, stallTimeoutMs?: number) =>
+  const init = (name: string, stallTimeoutMs?: number, more: Partial<InitRequest> = {}) =>
     e.init({
       type: 'init',
       metadataUrl: `/models/${name}.json`,
       backend: 'wasm',
       warmupLevels: [],
       ...(stallTimeoutMs !== undefined ? { stallTimeoutMs } : {}),
+      ...more,
     });
   const use = (name: string) =>
     e.useModel({ type: 'useModel', metadataUrl: `/models/${name}.json`, warmupLevels: [0.5] });
@@ -113,6 +133,8 @@ function engine() {
 }
 
 beforeEach(() => {
+  loadedFiles.length = 0;
+  missingFiles.clear();
   released.length = 0;
   sessionMode.value = 'ok';
   clipReady.value = false;
@@ -414,5 +436,78 @@ describe('InferenceEngine: a model from disk', () => {
         'Your model ("mine.onnx" + "mine.json") was not opened: mine.json: model metadata: labels: is required. a keeps running.',
       fatal: false,
     });
+  });
+});
+
+describe('InferenceEngine weights', () => {
+  const weightsOf = (posted: FromWorker[]) =>
+    posted.flatMap((m) => (m.type === 'ready' ? [m.weights] : []));
+
+  it('runs the int8 file the metadata lists for WASM, and model_file for a model without one', async () => {
+    const { init, use, posted } = engine();
+    await init('q');
+    await use('a');
+    expect(loadedFiles).toEqual(['q.int8.onnx', 'a.onnx']);
+    expect(weightsOf(posted).map((w) => [w.kind, w.file])).toEqual([
+      ['int8-dynamic', 'q.int8.onnx'],
+      ['fp32', 'a.onnx'],
+    ]);
+    expect(weightsOf(posted)[0]!.reason).toMatch(/^int8 weights on WASM: test top-1/);
+  });
+
+  it("'fp32' loads model_file for every model of the worker", async () => {
+    const { init, use, posted } = engine();
+    await init('q', undefined, { weights: 'fp32' });
+    await use('q2');
+    expect(loadedFiles).toEqual(['q.onnx', 'q2.onnx']);
+    expect(weightsOf(posted).map((w) => w.reason)).toEqual([
+      'fp32 weights: forced (the int8 weights for WASM are not used)',
+      'fp32 weights: forced (the int8 weights for WASM are not used)',
+    ]);
+  });
+
+  it('an int8 file that fails is named in a warning and model_file runs', async () => {
+    missingFiles.add('q.int8.onnx');
+    const { init, posted, stats } = engine();
+    await init('q');
+    expect(loadedFiles).toEqual(['q.int8.onnx', 'q.onnx']);
+    const warning = posted.find((m) => m.type === 'error');
+    expect(warning).toMatchObject({ code: 'weights-fallback', fatal: false });
+    expect(warning?.type === 'error' && warning.message).toMatch(
+      /^q: q\.int8\.onnx could not be used \(The model is missing: .*HTTP 404\.\); q\.onnx runs instead\.$/,
+    );
+    expect(weightsOf(posted)).toEqual([
+      {
+        kind: 'fp32',
+        file: 'q.onnx',
+        bytes: 123456,
+        reason: 'fp32 weights: the int8 weights could not be used',
+      },
+    ]);
+    expect(stats()).toMatchObject({ sessionsCreated: 1, sessionsByModel: { q: 1 } });
+  });
+
+  it('a model_file that fails after the int8 one is the fatal error', async () => {
+    missingFiles.add('q.int8.onnx');
+    missingFiles.add('q.onnx');
+    const { init, posted } = engine();
+    await init('q');
+    expect(
+      posted.filter((m) => m.type === 'error').map((m) => m.type === 'error' && m.code),
+    ).toEqual(['weights-fallback', 'internal']);
+    expect(posted.at(-1)).toMatchObject({ type: 'error', fatal: true });
+  });
+
+  it('a failing int8 session does not hide a threads failure (the client retries on one thread)', async () => {
+    sessionMode.value = 'fail';
+    const { e, posted } = engine();
+    await e.init({
+      type: 'init',
+      metadataUrl: '/models/q.json',
+      backend: 'wasm',
+      warmupLevels: [],
+    });
+    expect(loadedFiles).toEqual(['q.int8.onnx']);
+    expect(posted.at(-1)).toMatchObject({ type: 'error', code: 'threads-unavailable' });
   });
 });

@@ -48,6 +48,8 @@ import { keepModel } from '../model/keptModels';
 import { openOwnModel, ownModelFailure, type OpenedOwnModel } from './ownModelSource';
 import { MAX_LOADED_MODELS } from '../model/modelsIndex';
 import { SessionCache } from './sessionCache';
+import { ownModelWeights, weightsPlans } from '../model/weights';
+import type { RunningWeights, WeightsPlan, WeightsPreference } from '../model/weights';
 import {
   raceTimeout,
   singleThreadRetry,
@@ -66,6 +68,14 @@ interface Loaded {
   readonly requestUrl: string;
   /** Reused input buffer [1, T, 3, H, W]; only written while no run is in flight. */
   readonly clip: Float32Array;
+  /** Which of the metadata's weights the session runs, and why. */
+  readonly weights: RunningWeights;
+}
+
+/** A model loaded and warmed up, and how long its warm-up took. */
+interface Warm {
+  readonly loaded: Loaded;
+  readonly warmupMs: number;
 }
 
 /** What init settled for the whole worker: every model runs on this backend. */
@@ -75,6 +85,8 @@ interface Runtime {
   readonly adapter: AdapterInfo | null;
   readonly threads: number;
   readonly bypassCache: boolean;
+  /** 'fp32' forces model_file; 'auto' takes the metadata's weights for the backend. */
+  readonly weights: WeightsPreference;
   readonly verbose: boolean;
   /** A download (metadata or model) with no bytes for this long fails with `model-stalled`. */
   readonly stallMs: number;
@@ -196,6 +208,7 @@ export class InferenceEngine {
         adapter,
         threads,
         bypassCache: req.bypassCache ?? false,
+        weights: req.weights ?? 'auto',
         verbose,
         stallMs,
       };
@@ -293,6 +306,9 @@ export class InferenceEngine {
   /**
    * Model bytes → session → warm-up, into the cache of loaded models (not yet active). Without
    * levels: every budget level of a MoNE model; one run for a dense model (it ignores the budget).
+   * The weights are the metadata's file for this backend (src/model/weights.ts: int8 on WASM when
+   * measured), else model_file; one that fails to download, open or warm up is named in a warning
+   * and model_file runs instead.
    */
   private async load(
     requestUrl: string,
@@ -300,35 +316,93 @@ export class InferenceEngine {
     levels: readonly number[] | undefined,
     own: OpenedOwnModel | null,
     purpose?: 'baseline',
-  ): Promise<{ loaded: Loaded; warmupMs: number }> {
+  ): Promise<Warm> {
     const tag = purpose === undefined ? {} : { purpose };
     const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
     const runtime = this.runtime!;
-    // An own model's bytes came with the request (or from its kept copy): nothing to download.
-    const model =
-      own !== null
-        ? { bytes: own.bytes, downloaded: false }
-        : await loadModel(
-            modelUrlOf(absoluteUrl(requestUrl), meta),
-            meta,
-            { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
-            {
-              fetch: (input, init) => fetch(input, init),
-              caches: caches(),
-              onProgress: (p) => this.post({ type: 'loadProgress', ...p, ...tag }),
-              onWarning: (message) =>
-                this.post({ type: 'error', code: 'cache', message, fatal: false }),
-            },
-          );
+    if (own !== null) {
+      const running = ownModelWeights(meta);
+      const loaded = await this.loadWeights(
+        requestUrl,
+        meta,
+        running,
+        own.bytes,
+        warmupLevels,
+        tag,
+      );
+      if (own.keep) await this.keep(own);
+      return this.cached(requestUrl, loaded);
+    }
+    const plans = weightsPlans(meta, runtime.backend, runtime.weights);
+    for (let i = 0; ; i++) {
+      const plan = plans[i]!;
+      const next = plans[i + 1];
+      try {
+        const bytes = await this.download(requestUrl, plan, tag);
+        return this.cached(
+          requestUrl,
+          await this.loadWeights(requestUrl, meta, plan.running, bytes, warmupLevels, tag),
+        );
+      } catch (err) {
+        const threads = err instanceof EngineFailure && err.code === 'threads-unavailable';
+        if (next === undefined || threads || this.isDead()) throw err;
+        this.post({
+          type: 'error',
+          code: 'weights-fallback',
+          message: `${meta.name}: ${plan.file} could not be used (${errorMessageOf(err)}); ${next.file} runs instead.`,
+          fatal: false,
+        });
+      }
+    }
+  }
+
+  /** The model into the cache of loaded models. */
+  private cached(requestUrl: string, warm: Warm): Warm {
+    this.sessions.add(absoluteUrl(requestUrl), warm.loaded);
+    return warm;
+  }
+
+  /** A weights file of a shipped model, from Cache Storage or the network (sha256 checked). */
+  private async download(
+    requestUrl: string,
+    plan: WeightsPlan,
+    tag: { purpose?: 'baseline' },
+  ): Promise<Uint8Array> {
+    const runtime = this.runtime!;
+    const model = await loadModel(
+      modelUrlOf(absoluteUrl(requestUrl), plan.file),
+      { model_file: plan.file, model_bytes: plan.bytes, model_sha256: plan.sha256 },
+      { bypassCache: runtime.bypassCache, stallTimeoutMs: runtime.stallMs },
+      {
+        fetch: (input, init) => fetch(input, init),
+        caches: caches(),
+        onProgress: (p) => this.post({ type: 'loadProgress', ...p, ...tag }),
+        onWarning: (message) => this.post({ type: 'error', code: 'cache', message, fatal: false }),
+      },
+    );
     if (model.downloaded) this.modelDownloads++;
+    return model.bytes;
+  }
+
+  /** Session → warm-up for one set of weights; the session is released if the warm-up fails. */
+  private async loadWeights(
+    requestUrl: string,
+    meta: ModelMetadata,
+    chosen: RunningWeights,
+    bytes: Uint8Array,
+    warmupLevels: readonly number[],
+    tag: { purpose?: 'baseline' },
+  ): Promise<Warm> {
+    const runtime = this.runtime!;
+    let weights = chosen;
     // No session for an engine that is going away (the caller stops quietly: isDead).
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
 
     this.sessions.makeRoom(); // never more than MAX_LOADED_MODELS sessions at once
     let created;
     try {
-      created = await this.createFirstThreaded(model.bytes, meta);
+      created = await this.createFirstThreaded(bytes, meta);
     } catch (err) {
       if (err instanceof EngineFailure && err.code === 'threads-unavailable') throw err;
       // 'auto' promised a working backend: if WebGPU fails to build the first session, say so
@@ -337,7 +411,9 @@ export class InferenceEngine {
       if (!(first && runtime.preference === 'auto' && runtime.backend === 'webgpu')) throw err;
       runtime.backend = 'wasm';
       this.announce(`WebGPU could not run the model (${errorMessageOf(err)}); using WASM.`);
-      created = await this.createFirstThreaded(model.bytes, meta);
+      created = await this.createFirstThreaded(bytes, meta);
+      // The weights were chosen for WebGPU; the next model loaded gets WASM's.
+      weights = { ...weights, reason: `${weights.kind} weights: chosen for WebGPU, which failed` };
     }
     this.sessionsCreated++;
     this.sessionsByModel[meta.name] = (this.sessionsByModel[meta.name] ?? 0) + 1;
@@ -346,17 +422,19 @@ export class InferenceEngine {
       void created.device.lost.then((info) => this.deviceLost(info));
     }
 
-    const loaded: Loaded = { meta, runner: created.runner, requestUrl, clip: createClip(meta) };
-    let warmupMs;
+    const loaded: Loaded = {
+      meta,
+      runner: created.runner,
+      requestUrl,
+      clip: createClip(meta),
+      weights,
+    };
     try {
-      warmupMs = await this.warmUp(loaded, warmupLevels, tag);
+      return { loaded, warmupMs: await this.warmUp(loaded, warmupLevels, tag) };
     } catch (err) {
       this.releaseSession(loaded);
       throw err;
     }
-    if (own?.keep === true) await this.keep(own);
-    this.sessions.add(absoluteUrl(requestUrl), loaded);
-    return { loaded, warmupMs };
   }
 
   /** Stores an own model that runs ("Keep on this device"); a failure only costs the keeping. */
@@ -413,6 +491,7 @@ export class InferenceEngine {
       cached,
       metadata: loaded.meta,
       backend: this.runtime!.backend,
+      weights: loaded.weights,
       warmupMs,
       initMs: performance.now() - started,
     });

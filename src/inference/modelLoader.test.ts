@@ -188,7 +188,7 @@ describe('fetchMetadata', () => {
   it('parses and validates', async () => {
     const meta = await fetchMetadata(fetchJson(JSON.stringify(tinyMetadataJson())), URL_);
     expect(meta.name).toBe('mone-tiny');
-    expect(modelUrlOf('http://localhost/models/m.json', meta)).toBe(
+    expect(modelUrlOf('http://localhost/models/m.json', meta.model_file)).toBe(
       'http://localhost/models/mone-tiny.onnx',
     );
   });

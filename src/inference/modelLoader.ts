@@ -56,9 +56,9 @@ export function cacheKey(modelUrl: string, sha256: string): string {
   return url.href;
 }
 
-/** The model's URL: metadata.model_file relative to the metadata JSON. */
-export function modelUrlOf(metadataUrl: string, meta: ModelMetadata): string {
-  return new URL(meta.model_file, metadataUrl).href;
+/** A weights file's URL (model_file or a weight_files entry): relative to the metadata JSON. */
+export function modelUrlOf(metadataUrl: string, file: string): string {
+  return new URL(file, metadataUrl).href;
 }
 
 async function fetchOrFail(

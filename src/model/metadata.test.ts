@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetadataError, parseModelMetadata, parseModelMetadataText } from './metadata';
-import { tinyMetadataJson } from './testFixtures';
+import { tinyInt8Entry, tinyMetadataJson, tinyMetadataWithWeights } from './testFixtures';
 
 type Json = ReturnType<typeof tinyMetadataJson>;
 
@@ -101,6 +101,84 @@ describe('parseModelMetadata', () => {
     it('rejects non-objects', () => {
       expectRejected(null, '', /must be object/);
       expectRejected([], '', /must be object/);
+    });
+  });
+
+  describe('weight_files', () => {
+    type Entry = ReturnType<typeof tinyInt8Entry>;
+    /** The fixture with one int8 entry, `mutate`d (a plain object: any field can be broken). */
+    const withEntry = (mutate: (w: Entry & Record<string, unknown>) => void) => {
+      const entry = tinyInt8Entry();
+      mutate(entry);
+      return tinyMetadataWithWeights([entry]);
+    };
+
+    it('is optional: metadata without it stays valid, and an entry is returned typed', () => {
+      expect(parseModelMetadata(tinyMetadataJson()).weight_files).toBeUndefined();
+      const meta = parseModelMetadata(tinyMetadataWithWeights());
+      expect(meta.weight_files?.[0]?.weights).toBe('int8-dynamic');
+      expect(meta.weight_files?.[0]?.evaluation.points).toHaveLength(2);
+      expect(parseModelMetadata(tinyMetadataWithWeights([])).weight_files).toEqual([]);
+    });
+
+    it.each<[string, (w: Entry & Record<string, unknown>) => void, string, RegExp]>([
+      [
+        'missing sha256',
+        (w) => delete (w as Partial<Entry>).sha256,
+        'weight_files[0].sha256',
+        /is required/,
+      ],
+      [
+        'not an .onnx',
+        (w) => (w.file = 'm.int8.bin'),
+        'weight_files[0].file',
+        /must match pattern/,
+      ],
+      [
+        'unknown weights',
+        (w) => ((w as Record<string, unknown>).weights = 'fp16'),
+        'weight_files[0].weights',
+        /allowed values: \["int8-dynamic"\]/,
+      ],
+      [
+        'unknown backend',
+        (w) => ((w.backends as string[])[0] = 'cpu'),
+        'weight_files[0].backends[0]',
+        /allowed values/,
+      ],
+      ['no backend', (w) => (w.backends.length = 0), 'weight_files[0].backends', /fewer than 1/],
+      [
+        'no points',
+        (w) => (w.evaluation.points.length = 0),
+        'weight_files[0].evaluation.points',
+        /fewer than 1/,
+      ],
+      [
+        'a top-1 above 1',
+        (w) => (w.evaluation.points[0]!.top1 = 91),
+        'weight_files[0].evaluation.points[0].top1',
+        /must be <= 1/,
+      ],
+      ['unknown key', (w) => (w.fp16 = true), 'weight_files[0].fp16', /is not an allowed property/],
+      [
+        'model_file itself',
+        (w) => (w.file = 'mone-tiny.onnx'),
+        'weight_files[0].file',
+        /is model_file \(mone-tiny\.onnx\)/,
+      ],
+      [
+        'another export',
+        (w) => (w.from_sha256 = 'c'.repeat(64)),
+        'weight_files[0].from_sha256',
+        /made from another export/,
+      ],
+    ])('rejects %s, naming the field', (_name, mutate, field, message) => {
+      expectRejected(withEntry(mutate), field, message);
+    });
+
+    it('rejects a file listed twice', () => {
+      const twice = tinyMetadataWithWeights([tinyInt8Entry(), tinyInt8Entry()]);
+      expectRejected(twice, 'weight_files[1].file', /mone-tiny\.int8\.onnx is listed twice/);
     });
   });
 

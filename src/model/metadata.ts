@@ -73,6 +73,50 @@ export interface BudgetSpec {
   readonly levels: readonly number[];
 }
 
+/** Weights other than model_file's fp32 (contracts/model-metadata.schema.json `weight_files`). */
+export type WeightsKind = 'int8-dynamic';
+
+/** One budget of a weight file's evaluation against model_file, on the same clips. */
+export interface WeightsPoint {
+  readonly e_c: number;
+  readonly top1_fp32: number;
+  readonly top1: number;
+  /** Share of clips whose top-1 equals model_file's. */
+  readonly top1_agreement: number;
+  /** Share of tokens on the same expert as with model_file (MoNE models). */
+  readonly expert_agreement?: number;
+  readonly max_logit_diff: number;
+  readonly ms_fp32: number;
+  readonly ms: number;
+  /** The same on onnxruntime-web's WASM backend (evaluation.wasm_timing says where). */
+  readonly wasm_ms_fp32?: number;
+  readonly wasm_ms?: number;
+}
+
+/**
+ * The same graph with other weights, for the backends it was measured on
+ * (training/mone/variants.py); src/model/weights.ts chooses between it and model_file.
+ */
+export interface WeightFile {
+  readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** model_sha256 of the fp32 file it was made from (checked: a new export makes it stale). */
+  readonly from_sha256: string;
+  readonly weights: WeightsKind;
+  readonly backends: readonly ('webgpu' | 'wasm')[];
+  readonly evaluation: {
+    readonly split: string;
+    readonly clips: number;
+    readonly data_seed?: number;
+    /** Where and how ms_fp32 and ms were measured. */
+    readonly timing: string;
+    /** Where and how wasm_ms_fp32 and wasm_ms were measured. */
+    readonly wasm_timing?: string;
+    readonly points: readonly WeightsPoint[];
+  };
+}
+
 /** Mirrors contracts/model-metadata.schema.json (schema_version 1). */
 export interface ModelMetadata {
   readonly schema_version: 1;
@@ -82,6 +126,8 @@ export interface ModelMetadata {
   readonly model_file: string;
   readonly model_bytes: number;
   readonly model_sha256: string;
+  /** Optional: other weights of the same graph, per backend (absent in older metadata). */
+  readonly weight_files?: readonly WeightFile[];
   readonly variant: 'mone' | 'dense';
   readonly labels: readonly string[];
   readonly inputs: { readonly video: TensorSpec; readonly expert_counts: TensorSpec };
@@ -252,6 +298,7 @@ function checkConsistency(m: ModelMetadata): void {
     [tokens.time_steps, tokens.per_step, E],
     '[tokens.time_steps, tokens.per_step, experts.count]',
   );
+  checkWeightFiles(m);
   const { min_ec, max_ec, default_ec, levels } = m.budget;
   // The budget rule (src/model/budget.ts) solves for e_c in [1/2^(E-1), 1]: all tokens on the
   // smallest expert up to all on the full one. A range beyond it would fail on the slider.
@@ -278,6 +325,26 @@ function checkConsistency(m: ModelMetadata): void {
       `${String(levels[outside])} is outside [${min_ec}, ${max_ec}]`,
     );
   }
+}
+
+/** weight_files: each another file than model_file, listed once, made from this very export. */
+function checkWeightFiles(m: ModelMetadata): void {
+  const files = (m.weight_files ?? []).map((w) => w.file);
+  (m.weight_files ?? []).forEach((w, i) => {
+    const field = `weight_files[${i}]`;
+    if (w.file === m.model_file) {
+      throw new MetadataError(`${field}.file`, `is model_file (${m.model_file}): list other files`);
+    }
+    if (files.indexOf(w.file) !== i) {
+      throw new MetadataError(`${field}.file`, `${w.file} is listed twice`);
+    }
+    if (w.from_sha256 !== m.model_sha256) {
+      throw new MetadataError(
+        `${field}.from_sha256`,
+        `is ${w.from_sha256.slice(0, 12)}… but model_sha256 is ${m.model_sha256.slice(0, 12)}…: ${w.file} was made from another export`,
+      );
+    }
+  });
 }
 
 /**

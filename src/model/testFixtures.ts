@@ -70,3 +70,56 @@ export function tinyMetadataJson() {
     },
   };
 }
+
+/**
+ * A `weight_files` entry for tinyMetadataJson(): int8 weights for WASM, measured at two budgets
+ * (top-1 −0.1 and +0.1 points; 1.35× and 1.75× faster on onnxruntime, 1.10× and 1.55× on WASM).
+ */
+export function tinyInt8Entry() {
+  return {
+    file: 'mone-tiny.int8.onnx',
+    bytes: 50_000,
+    sha256: 'b'.repeat(64),
+    from_sha256: 'a'.repeat(64),
+    weights: 'int8-dynamic' as const,
+    backends: ['wasm' as const],
+    evaluation: {
+      split: 'test',
+      clips: 2000,
+      data_seed: 0,
+      timing: 'onnxruntime 1.32.0 CPU, 1 thread, interleaved medians',
+      wasm_timing: 'onnxruntime-web 1.30.0 WASM in Node 20.20.2, 1 thread, interleaved medians',
+      points: [
+        {
+          e_c: 0.25,
+          top1_fp32: 0.909,
+          top1: 0.908,
+          top1_agreement: 0.9965,
+          expert_agreement: 1,
+          max_logit_diff: 0.35,
+          ms_fp32: 4.05,
+          ms: 3,
+          wasm_ms_fp32: 12.5,
+          wasm_ms: 11.4,
+        },
+        {
+          e_c: 1,
+          top1_fp32: 0.899,
+          top1: 0.9,
+          top1_agreement: 0.998,
+          expert_agreement: 1,
+          max_logit_diff: 0.23,
+          ms_fp32: 7,
+          ms: 4,
+          wasm_ms_fp32: 22.5,
+          wasm_ms: 14.5,
+        },
+      ],
+    },
+  };
+}
+
+/** tinyMetadataJson() listing tinyInt8Entry() (or `entries`) in weight_files. */
+export function tinyMetadataWithWeights(entries: unknown[] = [tinyInt8Entry()]) {
+  return { ...tinyMetadataJson(), weight_files: entries };
+}

@@ -11,6 +11,8 @@ export const initialEngine: EngineState = {
   load: null,
   warmup: null,
   metadata: null,
+  weightsPreference: 'auto',
+  weights: null,
   initMs: null,
   warmupMs: null,
   stats: null,
@@ -27,6 +29,7 @@ const ERROR_TITLES: Record<ErrorCode, string | null> = {
   'model-corrupt': 'Model file is corrupt',
   'model-mismatch': 'Model does not match its metadata',
   'own-model': 'Your model was not opened',
+  'weights-fallback': 'int8 weights not used',
   'backend-unavailable': 'Backend unavailable',
   'webgpu-lost': 'WebGPU device lost',
   'invalid-budget': 'Invalid budget',
@@ -44,7 +47,10 @@ const MODEL_CODES: readonly ErrorCode[] = [
   'model-corrupt',
   'model-mismatch',
   'own-model',
+  'weights-fallback',
 ];
+/** The app recovered on its own: a warning, which a later `ready` does not clear. */
+const WARNING_CODES: readonly ErrorCode[] = ['webgpu-lost', 'weights-fallback'];
 
 export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
   engine: initialEngine,
@@ -58,9 +64,13 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
         backend: null,
         load: null,
         warmup: null,
+        weights: null,
         stats: null,
       },
     })),
+
+  weightsPreferenceChosen: (weightsPreference) =>
+    set((s) => ({ engine: { ...s.engine, weightsPreference } })),
 
   backendChosen: ({ backend, reason, adapter, threads, crossOriginIsolated }) =>
     set((s) => ({
@@ -75,12 +85,13 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
   warmupProgressed: ({ done, total }) =>
     set((s) => ({ engine: { ...s.engine, phase: 'warming', warmup: { done, total } } })),
 
-  engineReady: ({ metadata, backend, warmupMs, initMs }) => {
+  engineReady: ({ metadata, backend, weights, warmupMs, initMs }) => {
     const s = get();
     const engine: EngineState = {
       ...s.engine,
       phase: 'ready',
       metadata,
+      weights,
       warmupMs,
       initMs,
       backend: s.engine.backend ?? {
@@ -118,9 +129,12 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
         counts: keepCustom ? budget.counts : countsFor(metadata, ec),
         mode: keepCustom ? 'custom' : 'ec',
       },
-      // A retry that succeeded makes earlier model/engine errors stale; warnings stay.
+      // A retry that succeeded makes earlier model/engine errors stale; warnings stay, but for
+      // int8 weights that failed before, once int8 weights run.
       errors: s.errors.filter(
-        (e) => !(e.severity === 'error' && (e.scope === 'model' || e.scope === 'engine')),
+        (e) =>
+          !(e.severity === 'error' && (e.scope === 'model' || e.scope === 'engine')) &&
+          !(weights.kind !== 'fp32' && e.title === ERROR_TITLES['weights-fallback']),
       ),
     });
     if (rejected !== null) {
@@ -146,7 +160,7 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => ({
             : 'engine',
         title,
         message,
-        severity: code === 'webgpu-lost' ? 'warning' : 'error',
+        severity: WARNING_CODES.includes(code) ? 'warning' : 'error',
       });
     }
     if (fatal) set((s) => ({ engine: { ...s.engine, phase: 'error' } }));

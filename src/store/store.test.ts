@@ -144,6 +144,44 @@ describe('engine slice', () => {
     expect(store.getState().errors).toHaveLength(1);
   });
 
+  it('keeps the weights the ready model runs, and which the user wants; a new engine forgets the first', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    expect(s().engine).toMatchObject({ weightsPreference: 'auto', weights: null });
+    s().weightsPreferenceChosen('fp32');
+    s().initRequested('wasm');
+    const weights = {
+      kind: 'fp32',
+      file: 'm.onnx',
+      bytes: 10,
+      reason: 'fp32 weights: forced',
+    } as const;
+    s().engineReady({ ...readyEvent(), weights });
+    expect(s().engine).toMatchObject({ weightsPreference: 'fp32', weights });
+    s().initRequested('wasm');
+    expect(s().engine).toMatchObject({ weightsPreference: 'fp32', weights: null });
+  });
+
+  it('int8 weights that could not be used are a warning a later ready keeps', () => {
+    const store = createAppStore();
+    store.getState().engineFailed({
+      type: 'error',
+      code: 'weights-fallback',
+      message: 'm: m.int8.onnx could not be used (HTTP 404); m.onnx runs instead.',
+      fatal: false,
+    });
+    const fp32 = { kind: 'fp32', file: 'm.onnx', bytes: 9, reason: 'fp32 weights: …' } as const;
+    store.getState().engineReady({ ...readyEvent(), weights: fp32 });
+    expect(store.getState().errors).toMatchObject([
+      { scope: 'model', title: 'int8 weights not used', severity: 'warning' },
+    ]);
+    expect(store.getState().engine.phase).toBe('ready');
+    // A later load that runs the int8 weights (Retry once the network is back) makes it stale.
+    const int8 = { kind: 'int8-dynamic', file: 'm.int8.onnx', bytes: 5, reason: 'int8' } as const;
+    store.getState().engineReady({ ...readyEvent(), weights: int8 });
+    expect(store.getState().errors).toEqual([]);
+  });
+
   it('reports a restart onto another backend as a warning', () => {
     const store = readyStore();
     store.getState().backendChosen({

@@ -5,6 +5,7 @@
 import { parseModelMetadata, type ModelMetadata } from '../model/metadata';
 import shipped from '../../public/models/mone-vivit-s.json';
 import { countsForBudget } from '../model/budget';
+import { weightsPlans } from '../model/weights';
 import type { Ready, RunResult } from '../workers/protocol';
 
 export function shippedMetadata(curves?: ModelMetadata['evaluation']['curves']): ModelMetadata {
@@ -19,6 +20,7 @@ export function readyEvent(metadata: ModelMetadata = shippedMetadata()): Ready {
     cached: false,
     metadata,
     backend: 'wasm',
+    weights: weightsPlans(metadata, 'wasm', 'auto')[0]!.running,
     warmupMs: 100,
     initMs: 500,
   };

@@ -8,6 +8,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { ModelMetadata } from '../model/metadata';
 import type { ModelsIndex } from '../model/modelsIndex';
 import type { OwnModelEntry } from '../model/ownModel';
+import type { RunningWeights, WeightsPreference } from '../model/weights';
 import type {
   AdapterInfo,
   Backend,
@@ -49,6 +50,10 @@ export interface EngineState {
   readonly load: Omit<LoadProgress, 'type'> | null;
   readonly warmup: { readonly done: number; readonly total: number } | null;
   readonly metadata: ModelMetadata | null;
+  /** 'fp32' forces model_file; 'auto' runs the weights the metadata lists for the backend. */
+  readonly weightsPreference: WeightsPreference;
+  /** The weights the running model's session runs, and why (from `ready`); null before. */
+  readonly weights: RunningWeights | null;
   readonly initMs: number | null;
   readonly warmupMs: number | null;
   readonly stats: Omit<EngineStats, 'type'> | null;
@@ -65,6 +70,8 @@ export interface EngineState {
 export interface EngineSlice {
   readonly engine: EngineState;
   initRequested: (preference: BackendPreference) => void;
+  /** The runtime panel or the link chose which weights run (the next engine loads them). */
+  weightsPreferenceChosen: (preference: WeightsPreference) => void;
   backendChosen: (ev: BackendChosen) => void;
   loadProgressed: (ev: LoadProgress) => void;
   warmupProgressed: (ev: WarmupProgress) => void;

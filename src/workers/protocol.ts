@@ -9,11 +9,13 @@
  */
 import type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
 import type { ModelMetadata } from '../model/metadata';
+import type { RunningWeights, WeightsPreference } from '../model/weights';
 
 // Defined beside the pure backend choice (src/model/backendChoice.ts), re-exported here so
 // the UI keeps importing every message type from one place. 'auto' lets the worker choose
 // (hardware WebGPU adapter → webgpu, otherwise wasm).
 export type { AdapterInfo, Backend, BackendPreference } from '../model/backendChoice';
+export type { RunningWeights, WeightsPreference } from '../model/weights';
 
 // ---------------------------------------------------------------------------------------------
 // UI → worker
@@ -60,6 +62,12 @@ export interface InitRequest {
   readonly stallTimeoutMs?: number;
   /** Skip Cache Storage (always download); default false. */
   readonly bypassCache?: boolean;
+  /**
+   * 'auto' (default): each model runs the weights its metadata lists for the backend (int8 on
+   * WASM where measured; src/model/weights.ts), else model_file; 'fp32': model_file always (the
+   * golden-vector parity checks hold for it). One setting per worker, like the backend.
+   */
+  readonly weights?: WeightsPreference;
   /**
    * Diagnostics: onnxruntime verbose logging to the worker console (includes the node → EP
    * placement printed at session creation); default false.
@@ -206,6 +214,8 @@ export interface Ready {
   /** The model's metadata, validated: the page's only copy (it never fetches the metadata). */
   readonly metadata: ModelMetadata;
   readonly backend: Backend;
+  /** The weights the model's session runs (model_file or a weight_files entry), and why. */
+  readonly weights: RunningWeights;
   readonly warmupMs: number;
   /** ms from `init` received to ready. */
   readonly initMs: number;
@@ -312,6 +322,8 @@ export type ErrorCode =
   | 'model-mismatch'
   /** A model from the user's disk was not opened (the message names the file and the field). */
   | 'own-model'
+  /** A weight_files entry (int8) could not be used; model_file runs instead (not fatal). */
+  | 'weights-fallback'
   | 'backend-unavailable'
   | 'webgpu-lost'
   | 'invalid-budget'

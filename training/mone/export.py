@@ -222,15 +222,20 @@ def interleaved_medians(
                 "video": video,
                 "expert_counts": np.array(budget.counts_for_budget(ec, tokens_per_step), np.int64),
             }
-            for _ in range(10):
-                sess.run(None, feed)
-            times = []
-            for _ in range(reps):
-                t0 = time.perf_counter()
-                sess.run(None, feed)
-                times.append(time.perf_counter() - t0)
-            rounds[ec].append(statistics.median(times) * 1e3)
+            rounds[ec].append(median_run_ms(sess, feed, reps))
     return {ec: statistics.median(r) for ec, r in rounds.items()}
+
+
+def median_run_ms(sess, feed: dict, reps: int, warmup: int = 10) -> float:
+    """Median ms of `reps` runs of `feed`, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        sess.run(None, feed)
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        sess.run(None, feed)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
 
 
 def export(

@@ -41,6 +41,16 @@ def validate_metadata(meta: dict) -> None:
         (exp["widths"][-1] == exp["hidden_dim"], "the largest expert must be full width"),
         (len(meta["macs"]["per_token"]) == exp["count"], "macs.per_token needs one entry per expert"),
     ]
+    files = [w["file"] for w in meta.get("weight_files", [])]
+    for i, w in enumerate(meta.get("weight_files", [])):
+        checks += [
+            (w["file"] != meta["model_file"], f"weight_files[{i}].file must not be model_file"),
+            (files.index(w["file"]) == i, f"weight_files[{i}].file is listed twice"),
+            (
+                w["from_sha256"] == meta["model_sha256"],
+                f"weight_files[{i}].from_sha256 is not model_sha256: made from another export",
+            ),
+        ]
     for ok, msg in checks:
         if not ok:
             raise MetadataError(f"metadata invalid: {msg}")
