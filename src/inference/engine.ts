@@ -20,6 +20,7 @@ import { median } from '../model/latencyStats';
 import type { ModelMetadata } from '../model/metadata';
 import { softmax } from '../model/postprocess';
 import { createClip } from '../model/preprocess';
+import { defaultWarmupLevels } from '../model/warmup';
 import { ClipBuffer } from './clipBuffer';
 import type { TakenClip } from './clipBuffer';
 import { EngineFailure, errorMessageOf, toEngineError } from './engineFailure';
@@ -305,7 +306,7 @@ export class InferenceEngine {
 
   /**
    * Model bytes → session → warm-up, into the cache of loaded models (not yet active). Without
-   * levels: every budget level of a MoNE model; one run for a dense model (it ignores the budget).
+   * levels: defaultWarmupLevels for the backend that ends up running it (src/model/warmup.ts).
    * The weights are the metadata's file for this backend (src/model/weights.ts: int8 on WASM when
    * measured), else model_file; one that fails to download, open or warm up is named in a warning
    * and model_file runs instead.
@@ -318,19 +319,11 @@ export class InferenceEngine {
     purpose?: 'baseline',
   ): Promise<Warm> {
     const tag = purpose === undefined ? {} : { purpose };
-    const warmupLevels = levels ?? (meta.variant === 'dense' ? [] : meta.budget.levels);
     if (this.isDead()) throw new EngineFailure('internal', 'The engine was disposed.', true);
     const runtime = this.runtime!;
     if (own !== null) {
       const running = ownModelWeights(meta);
-      const loaded = await this.loadWeights(
-        requestUrl,
-        meta,
-        running,
-        own.bytes,
-        warmupLevels,
-        tag,
-      );
+      const loaded = await this.loadWeights(requestUrl, meta, running, own.bytes, levels, tag);
       if (own.keep) await this.keep(own);
       return this.cached(requestUrl, loaded);
     }
@@ -342,7 +335,7 @@ export class InferenceEngine {
         const bytes = await this.download(requestUrl, plan, tag);
         return this.cached(
           requestUrl,
-          await this.loadWeights(requestUrl, meta, plan.running, bytes, warmupLevels, tag),
+          await this.loadWeights(requestUrl, meta, plan.running, bytes, levels, tag),
         );
       } catch (err) {
         const threads = err instanceof EngineFailure && err.code === 'threads-unavailable';
@@ -391,7 +384,7 @@ export class InferenceEngine {
     meta: ModelMetadata,
     chosen: RunningWeights,
     bytes: Uint8Array,
-    warmupLevels: readonly number[],
+    warmupLevels: readonly number[] | undefined,
     tag: { purpose?: 'baseline' },
   ): Promise<Warm> {
     const runtime = this.runtime!;
@@ -430,7 +423,9 @@ export class InferenceEngine {
       weights,
     };
     try {
-      return { loaded, warmupMs: await this.warmUp(loaded, warmupLevels, tag) };
+      // Resolved here: a WebGPU that failed to build the session has just become WASM.
+      const levels = warmupLevels ?? defaultWarmupLevels(meta, runtime.backend);
+      return { loaded, warmupMs: await this.warmUp(loaded, levels, tag) };
     } catch (err) {
       this.releaseSession(loaded);
       throw err;
