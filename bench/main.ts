@@ -44,7 +44,8 @@ const HELP = `npm run bench -- [options]
                   .onnx path (its .json and golden/ beside it), e.g. a random-weight export of a
                   config's shape: python -m mone.export --random mone_b; results go to
                   bench-results/bench-<name>.json and docs/bench/*-<name>.* for any other model
-  --only=LIST     phases to run, comma-separated: ${PHASES.join(',')} (default: all)
+  --only=LIST     phases to run, comma-separated: ${PHASES.join(',')} (default: all);
+                  --only=report runs none and rewrites the summary, chart and tables
   --candidate=PATH  a rewritten MoNE graph to time against the shipped one (phase candidate,
                   run only when given; e.g. bench/experiments/fuse_attention.py output)
   --dense=PATH    dense baseline .onnx (or folder) instead of the index's baseline of the model
@@ -92,13 +93,16 @@ export async function main(argv: string[]): Promise<number> {
   const quick = values.quick;
   const num = (v: string | undefined, full: number, small: number) =>
     v === undefined ? (quick ? small : full) : Number(v);
+  // --only=report: no phase; the summary, chart and tables again from the saved results.
   const only = new Set<Phase>(
-    values.only === undefined
-      ? PHASES.filter((p) => p !== 'candidate' || values.candidate !== undefined)
-      : values.only.split(',').map((p) => {
-          if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}`);
-          return p as Phase;
-        }),
+    values.only === 'report'
+      ? []
+      : values.only === undefined
+        ? PHASES.filter((p) => p !== 'candidate' || values.candidate !== undefined)
+        : values.only.split(',').map((p) => {
+            if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}`);
+            return p as Phase;
+          }),
   );
 
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -259,7 +263,7 @@ export async function main(argv: string[]): Promise<number> {
       log(`chart not drawn: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  console.log(markdownReport(results, targets));
+  console.log(markdownReport(results, targets, outputs.chart.replace(`${ROOT}/`, '')));
   console.log(`\n## Profile (for docs/bench/profile.md)\n\n${profileMarkdown(results)}\n`);
   return 0;
 }

@@ -4,7 +4,8 @@
 
 Called by `npm run bench`. Points on y = x mean latency falls exactly in step with compute; the
 target band (shaded) is latency ratio <= 1.2 x GMACs ratio. The dense baseline is drawn at its
-own GMACs ratio (1.0) with a hollow marker.
+own GMACs ratio (1.0) with a hollow marker. A model whose bound differs at a budget (the gesture
+model: 1.35x at e_c = 0.25) gets that bound marked at the budget's GMACs ratio.
 """
 
 from __future__ import annotations
@@ -70,9 +71,20 @@ def main(summary_path: str, out_path: str) -> None:
     ax.set_ylim(0, 1.25)
     ax.set_xlabel("GMACs ratio (budget / e_c = 1)")
     ax.set_ylabel("median latency ratio (budget / e_c = 1)")
-    ax.set_title(
-        "MoNE ViViT-S: latency vs compute, one process per backend (hollow: dense model)", fontsize=9
-    )
+    for ec, bound in summary.get("bounds", {}).get("ratio", {}).items():
+        g = ec_ticks.get(float(ec))
+        if g is not None and bound != TOLERANCE:
+            ax.plot([g], [g * bound], marker="_", ms=14, mew=2, color="tab:green", lw=0)
+            ax.annotate(
+                f"{bound}x at e_c = {ec}",
+                (g, g * bound),
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+                color="tab:green",
+            )
+    model = summary.get("model", "mone-vivit-s")
+    ax.set_title(f"{model}: latency vs compute, one process per backend (hollow: dense model)", fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     # e_c of each budget on a top axis, at its GMACs ratio (the targets: 0.25, 0.5, 0.75).

@@ -170,6 +170,8 @@ export function summaryOf(results: BenchResults, targets: readonly Target[]) {
   }));
   return {
     updated: results.updated,
+    model: results.model ?? 'mone-vivit-s',
+    bounds: results.targets ?? DEFAULT_TARGETS,
     phases: results.phases,
     load: results.load ?? {},
     machine: results.machine,
@@ -247,7 +249,11 @@ export function seriesTable(series: Series, bounds: ModelTargets = DEFAULT_TARGE
   return lines.join('\n');
 }
 
-export function markdownReport(results: BenchResults, targets: readonly Target[]): string {
+export function markdownReport(
+  results: BenchResults,
+  targets: readonly Target[],
+  chart = 'docs/bench/latency-vs-gmacs.png',
+): string {
   const out: string[] = ['', '## Benchmarks', ''];
   for (const s of results.series) out.push(seriesTable(s, results.targets ?? DEFAULT_TARGETS), '');
   if (results.app !== null) {
@@ -306,7 +312,7 @@ export function markdownReport(results: BenchResults, targets: readonly Target[]
     const result = t.pass === null ? 'not measured' : t.pass ? 'PASS' : 'FAIL';
     out.push(`| ${t.description} | ${t.measured} | ${result} |`);
   }
-  out.push('', '![latency ratio against GMACs ratio](docs/bench/latency-vs-gmacs.png)', '');
+  out.push('', `![latency ratio against GMACs ratio](${chart})`, '');
   return out.join('\n');
 }
 
