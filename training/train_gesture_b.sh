@@ -9,6 +9,9 @@
 #   4. evaluation on the test split (MoNE, random router, nested-only, dense), then the transfer check
 #      (mone.transfer: clips from an independent compositor; informative, it never stops the recipe)
 #   5. ONNX export of both
+#   6. int8 weights for WASM where they pass the rule (mone.variants: accuracy on the test split, and
+#      timing on onnxruntime and on onnxruntime-web, so it needs Node and node_modules; skipped with
+#      a message on a machine without them, e.g. the GPU machine: run it where the export lands)
 # Environment: RESULTS (default docs/results/gesture), MODELS (default public/models), MONE_RUNS (the
 # runs folder, default training/runs), CONFIGS (a folder of stand-in configs with the same names:
 # the CPU smoke test uses tiny ones), DEVICE (auto|cpu|cuda), TRANSFER_CLIPS (default 540).
@@ -42,3 +45,11 @@ python3 -m mone.export --checkpoint "$runs/mone_b/final.pt" --out "$models" --na
   --eval "$results/eval.json" --check
 python3 -m mone.export --checkpoint "$runs/dense_b/final.pt" --out "$models" --name vivit-dense-gesture-b \
   --dense --eval "$results/eval.json" --check
+if command -v node >/dev/null && [[ -d ../node_modules/onnxruntime-web ]]; then
+  python3 -m mone.variants --model "$models/mone-gesture-b.onnx" --config "$(cfg mone_b)" --write \
+    --report "$results/int8-mone.json"
+  python3 -m mone.variants --model "$models/vivit-dense-gesture-b.onnx" --config "$(cfg dense_b)" --write \
+    --report "$results/int8-dense.json"
+else
+  echo "train_gesture_b.sh: no Node/node_modules here: int8 weights skipped (python -m mone.variants ... --write)" >&2
+fi

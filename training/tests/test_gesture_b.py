@@ -224,6 +224,22 @@ def test_recipe_exports_the_gesture_models(recipe):
         assert [c["class"] for c in golden["clips"]] == [GESTURES[i] for i in (2, 9, 17)]
 
 
+def test_recipe_judges_int8_weights_for_wasm(recipe):
+    """Step 6: each export gets its int8 verdict on the test split (shipped or not, by the rule)."""
+    import shutil
+
+    if shutil.which("node") is None or not (ROOT.parent / "node_modules" / "onnxruntime-web").exists():
+        pytest.skip("no Node/node_modules: the recipe skips int8 (and says so)")
+    tmp, _ = recipe
+    for kind, name in (("mone", "mone-gesture-b"), ("dense", "vivit-dense-gesture-b")):
+        report = json.loads((tmp / "results" / f"int8-{kind}.json").read_text())
+        meta = json.loads((tmp / "models" / f"{name}.json").read_text())
+        listed = [w["file"] for w in meta.get("weight_files", [])]
+        assert report["clips"] == 27
+        assert listed == ([f"{name}.int8.onnx"] if report["ship"] else [])
+        assert (tmp / "models" / f"{name}.int8.onnx").exists() == report["ship"]
+
+
 def test_recipe_without_ignore_stops_at_a_failed_gate(recipe, tmp_path):
     tmp, _ = recipe
     env = {**os.environ, "CONFIGS": str(TINY), "MONE_RUNS": str(tmp / "runs"), "RESULTS": str(tmp_path)}
