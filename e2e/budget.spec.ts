@@ -164,7 +164,11 @@ test(
   { tag: '@wasm-only' },
   async ({ page, appPath, backend }) => {
     test.setTimeout(180_000);
-    await openApp(page, appPath, backend);
+    // fp32 weights: the controller is what is tested, and it needs a latency range wider than its
+    // dead band. The int8 weights WASM runs by default shrink the matmuls, the part the budget
+    // changes: e_c = 0.15 vs 1 measured 18.9 vs 23.0 ms (1.22×) in one CI run, below the 1.3×
+    // this test needs to place a target; fp32 gives 1.4–1.8×.
+    await openApp(page, `${appPath}&weights=fp32`, backend);
     await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
     await startRunLog(page);
     const slider = page.getByTestId('budget-slider');
