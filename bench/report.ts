@@ -5,7 +5,7 @@
  */
 import type { LatencyRow, Series } from './common';
 import type { ModelTargets } from './common';
-import { RATIO_TOLERANCE, TARGET_ECS } from './common';
+import { MOTION_TARGETS, RATIO_TOLERANCE, TARGET_ECS } from './common';
 import type { BenchResults } from './results';
 
 export interface Target {
@@ -25,15 +25,9 @@ function rowFor(series: Series | undefined, ec: number): LatencyRow | undefined 
 
 const f = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
-/** The bounds of bench-results written before targets were per model: the motion model's. */
-const DEFAULT_TARGETS: ModelTargets = {
-  ratio: { 0.25: RATIO_TOLERANCE, 0.5: RATIO_TOLERANCE, 0.75: RATIO_TOLERANCE },
-  clipsPerSecond: 8,
-};
-
 export function evaluateTargets(results: BenchResults): Target[] {
   const targets: Target[] = [];
-  const bounds = results.targets ?? DEFAULT_TARGETS;
+  const bounds = results.targets ?? MOTION_TARGETS;
   for (const backend of RATIO_BACKENDS) {
     const series = results.series.find((s) => s.backend === backend);
     for (const ec of TARGET_ECS) {
@@ -171,7 +165,7 @@ export function summaryOf(results: BenchResults, targets: readonly Target[]) {
   return {
     updated: results.updated,
     model: results.model ?? 'mone-vivit-s',
-    bounds: results.targets ?? DEFAULT_TARGETS,
+    bounds: results.targets ?? MOTION_TARGETS,
     phases: results.phases,
     load: results.load ?? {},
     machine: results.machine,
@@ -219,7 +213,7 @@ function round(x: number, digits: number): number {
   return Math.round(x * k) / k;
 }
 
-export function seriesTable(series: Series, bounds: ModelTargets = DEFAULT_TARGETS): string {
+export function seriesTable(series: Series, bounds: ModelTargets = MOTION_TARGETS): string {
   const lines = [
     `**${series.label}** (${series.backend}; ${series.notes.join('; ')})`,
     '',
@@ -255,7 +249,7 @@ export function markdownReport(
   chart = 'docs/bench/latency-vs-gmacs.png',
 ): string {
   const out: string[] = ['', '## Benchmarks', ''];
-  for (const s of results.series) out.push(seriesTable(s, results.targets ?? DEFAULT_TARGETS), '');
+  for (const s of results.series) out.push(seriesTable(s, results.targets ?? MOTION_TARGETS), '');
   if (results.app !== null) {
     const a = results.app;
     out.push(
