@@ -83,6 +83,12 @@ class TrainConfig:
     # renderer is slower than the model (mone.probe measures both)
     render_compile: bool = False
     render_reuse: int = 1
+    # gestures: a curriculum of eased training clips (hand_scene.ease: difficulty 0, no person, props
+    # or second hand, a flat background; the gesture itself unchanged), because from scratch the full
+    # scene law stays at chance for hundreds of steps (configs/experiments/gesture_proxy): every clip
+    # is eased before step curriculum[0], then a share falling linearly to 0 over curriculum[1]
+    # steps. (0, 0) = none. Validation and test clips are never eased.
+    curriculum: tuple[int, int] = (0, 0)
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     init_from: str | None = None  # weights to start from (path relative to training/), e.g. a dense run
     keep_steps: tuple[int, ...] = ()  # also keep step-<n>.pt copies of these steps (for init_from)
@@ -110,6 +116,10 @@ class TrainConfig:
             raise ValueError("dataset 'jester' needs data_dir (the folder holding the Jester CSVs)")
         if self.render_reuse < 1 or self.batch_size % self.render_reuse:
             raise ValueError(f"render_reuse must be >= 1 and divide batch_size, got {self.render_reuse}")
+        if len(self.curriculum) != 2 or min(self.curriculum) < 0:
+            raise ValueError(f"curriculum must be two step counts >= 0, got {self.curriculum}")
+        if any(self.curriculum) and self.dataset != "gestures":
+            raise ValueError("curriculum applies to dataset 'gestures' only")
         if self.scene and self.dataset != "gestures":
             raise ValueError("scene settings apply to dataset 'gestures' only")
         if self.benchmark not in BENCHMARKS:
@@ -140,12 +150,14 @@ class TrainConfig:
             stages.append(Stage(**s))
         d["stages"] = stages
         d["keep_steps"] = tuple(d.get("keep_steps", ()))
+        d["curriculum"] = tuple(d.get("curriculum", (0, 0)))
         return cls(**d)
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["stages"] = [dict(asdict(s), budgets=list(s.budgets)) for s in self.stages]
         out["keep_steps"] = list(self.keep_steps)
+        out["curriculum"] = list(self.curriculum)
         return out
 
     @property

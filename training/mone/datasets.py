@@ -14,6 +14,7 @@ Every split is a dict: video uint8 (N, T, H, W, 3) RGB, label int64 (N,), mask b
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -216,9 +217,51 @@ class TrainBatches:
 
     def _render_chunk(self, t: int, lo: int, hi: int):
         from .hand_render import render
-        from .hand_scene import sample_scenes
 
-        first = t * (self.cfg.batch_size // self.cfg.render_reuse)
-        pack = sample_scenes(self.cfg.data_seed, "train", np.arange(first + lo, first + hi), self.spec)
+        pack = self.chunk_scenes(t, lo, hi)
         video, _ = render(pack, self.spec, device=self.device, compile=self.cfg.render_compile)
         return video, pack.label.to(self.device)
+
+    def chunk_scenes(self, t: int, lo: int, hi: int):
+        """The scene parameters of rendered chunk t, clips [lo, hi) of it. Under a curriculum a
+        share of them (curriculum_share) is eased; which ones is drawn from (data_seed, t) for the
+        whole chunk, so every rank agrees."""
+        per_chunk = self.cfg.batch_size // self.cfg.render_reuse
+        idx = np.arange(t * per_chunk + lo, t * per_chunk + hi)
+        share = curriculum_share(self.cfg.curriculum, t)
+        easy = np.random.default_rng([self.cfg.data_seed, t, EASE_STREAM]).random(per_chunk)[lo:hi] < share
+        return curriculum_scenes(self.cfg.data_seed, idx, self.spec, easy)
+
+
+def curriculum_scenes(seed: int, idx: np.ndarray, spec, easy: np.ndarray, labels=None):
+    """Training clips `idx` with those where `easy` is set eased (hand_scene.ease of the clip drawn
+    at difficulty 0), in index order: one pack, so one render call of a fixed batch size (a
+    compiled renderer keeps its shapes)."""
+    from .hand_scene import ScenePack, ease, sample_scenes
+
+    labels = None if labels is None else np.asarray(labels)
+
+    def part(rows: np.ndarray, law):
+        return sample_scenes(seed, "train", idx[rows], law, None if labels is None else labels[rows])
+
+    if not easy.any():
+        return sample_scenes(seed, "train", idx, spec, labels)
+    eased = ease(part(easy, dataclasses.replace(spec, difficulty=0.0)))
+    if easy.all():
+        return eased
+    both = ScenePack.cat([eased, part(~easy, spec)])
+    return both.take(np.argsort(np.concatenate([np.flatnonzero(easy), np.flatnonzero(~easy)])))
+
+
+EASE_STREAM = 0xEA5E  # keys the curriculum's draws apart from any other use of (data_seed, t)
+
+
+def curriculum_share(curriculum: tuple[int, int], step: int) -> float:
+    """The share of eased training clips at this step: 1 before curriculum[0], then falling linearly
+    to 0 over curriculum[1] steps; always 0 for (0, 0)."""
+    hold, ramp = curriculum
+    if step < hold:
+        return 1.0
+    if ramp == 0:
+        return 0.0
+    return max(0.0, 1.0 - (step - hold) / ramp)

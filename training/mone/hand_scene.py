@@ -23,7 +23,7 @@ holds its start and end pose; time-reversed classes replay hand 0's curves at (d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -195,6 +195,15 @@ class ScenePack:
         out: dict[str, Any] = {}
         for k, v in kw.items():
             out[k] = {n: a[start:stop] for n, a in v.items()} if k == "facts" else v[start:stop]
+        return ScenePack(**out)
+
+    def take(self, rows) -> ScenePack:
+        """The clips at these row numbers, in that order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        kw = {f.name: getattr(self, f.name) for f in fields(self)}
+        out: dict[str, Any] = {}
+        for k, v in kw.items():
+            out[k] = {n: a[rows] for n, a in v.items()} if k == "facts" else v[torch.from_numpy(rows)]
         return ScenePack(**out)
 
     @staticmethod
@@ -918,3 +927,16 @@ def _stack(clips: list[dict[str, Any]], labels: np.ndarray, seeds: np.ndarray) -
         seed=torch.from_numpy(np.asarray(seeds, np.int64)),
         facts=facts,
     )
+
+
+def ease(pack: ScenePack) -> ScenePack:
+    """The same clips without their clutter: no person, props or second hand, and a flat grey
+    background (contrast 0). For a training curriculum (TrainConfig.curriculum) with clips drawn at
+    difficulty 0: the gesturing hand, its motion and the label are untouched, and what is removed
+    is removed from every class alike."""
+    scene, objects, hands = pack.scene.clone(), pack.object_static.clone(), pack.hand_static.clone()
+    scene[:, SC["person"]] = 0.0
+    scene[:, SC["bg_contrast"]] = 0.0
+    objects[:, :, OS["present"]] = 0.0
+    hands[:, 1, HS["present"]] = 0.0
+    return replace(pack, scene=scene, object_static=objects, hand_static=hands)

@@ -6,8 +6,10 @@ trained briefly three times on clips of the paired classes only, seeing
   - "full":    the clip as rendered (the control: it must learn the pairs),
   - "single":  one random frame repeated T times (no motion, no order),
   - "shuffled": the frames in a random order (motion blur and poses, but no order).
-Reported: accuracy within each pair (the larger of the pair's two logits). A benchmark without
-shortcuts keeps "single" and "shuffled" near 50% on every pair.
+Reported: accuracy within each pair (the larger of the pair's two logits) on clips of the full scene
+law. Training follows the config's curriculum (eased clips early on) step for step, so that the
+control can leave chance. A benchmark without shortcuts keeps "single" and "shuffled" near 50% on
+every pair while "full" learns them.
 
     cd training && python -m mone.shortcuts --config dense_b --steps 400 --out runs/shortcuts.json
 """
@@ -81,12 +83,14 @@ def run(cfg: TrainConfig, how: str, steps: int, device: torch.device, val: dict)
     spec = datasets.gesture_spec(cfg)
     gen = torch.Generator().manual_seed(cfg.seed)
     from .hand_render import render
-    from .hand_scene import sample_scenes
 
+    gen_easy = np.random.default_rng([cfg.data_seed, datasets.EASE_STREAM])
     for step in range(steps):
         idx = np.arange(step * cfg.batch_size, (step + 1) * cfg.batch_size)
-        pack = sample_scenes(cfg.data_seed, "train", idx, spec, labels=PAIRED[idx % len(PAIRED)])
-        video, _ = render(pack, spec, device=device)
+        # the config's curriculum, in steps of this run: the "full" control must leave chance
+        easy = gen_easy.random(len(idx)) < datasets.curriculum_share(cfg.curriculum, step)
+        pack = datasets.curriculum_scenes(cfg.data_seed, idx, spec, easy, PAIRED[idx % len(PAIRED)])
+        video, _ = render(pack, spec, device=device, compile=cfg.render_compile)
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, int(step * stage.steps / max(steps, 1)))
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
@@ -136,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     device = pick_device(args.device)
     val = paired_split(cfg, args.val, device)
-    res = {"config": cfg.name, "val_clips": args.val, "runs": []}
+    res = {"config": cfg.name, "curriculum": list(cfg.curriculum), "val_clips": args.val, "runs": []}
     for how in args.views.split(","):
         res["runs"].append(run(cfg, how, args.steps, device, val))
         print(json.dumps(res["runs"][-1]), flush=True)

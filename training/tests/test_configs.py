@@ -17,8 +17,8 @@ from mone.config import CONFIG_DIR, EXPERIMENTS, Stage, TrainConfig, clip_spec, 
 from mone.model import ModelConfig
 from mone.train import main
 
-SHIPPED = ("tiny", "dense_s", "mone_s", "nested_s")
-TOPICS = ("learning_rate", "router", "distillation", "seeds", "benchmark_v2")
+SHIPPED = ("tiny", "dense_s", "mone_s", "nested_s", "nested_b", "mone_b", "dense_b")
+TOPICS = ("learning_rate", "router", "distillation", "seeds", "benchmark_v2", "gesture_proxy")
 RESULTS = REPO_ROOT / "docs" / "results"
 EXPERIMENT_FILES = sorted((CONFIG_DIR / EXPERIMENTS).glob("*/*.py"))
 
@@ -188,6 +188,28 @@ MEASURED_AGAINST = [
     ("benchmark_v2/dense_s_v2", "dense_s", {"name", "benchmark"}),
     ("benchmark_v2/mone_s_v2", "mone_s", {"name", "benchmark", "init_from"}),
     ("benchmark_v2/nested_s_v2", "nested_s", {"name", "benchmark", "init_from"}),
+    # the gesture recipe at a CPU's size (D=128, 64 px, batch 32) before the curriculum went in
+    (
+        "gesture_proxy/nested_g64",
+        "nested_b",
+        {
+            "name",
+            "model",
+            "batch_size",
+            "val_clips",
+            "test_clips",
+            "eval_every",
+            "ckpt_every",
+            "curriculum",
+            "stages",
+        },
+    ),
+    ("gesture_proxy/dense_g64_clean", "gesture_proxy/nested_g64", {"name", "stages", "scene"}),
+    (
+        "gesture_proxy/nested_g64_curriculum",
+        "gesture_proxy/nested_g64",
+        {"name", "stages", "curriculum", "eval_every"},
+    ),
 ]
 
 
@@ -205,6 +227,10 @@ def test_every_experiment_is_measured_against_something():
 def test_experiment_differs_from_its_baseline_only_in_what_it_tests(name, base, diff):
     cfg, ref = load_config(config_path(name)).to_dict(), load_config(config_path(base)).to_dict()
     assert changed(cfg, ref) == diff
+    if name.startswith("gesture_proxy/"):
+        assert cfg["dataset"] == "gestures" and cfg["model"]["num_classes"] == 27
+        assert cfg["model"]["dim"] == 128 and cfg["model"]["image_size"] == 64 and cfg["batch_size"] == 32
+        return
     if "stages" in diff and "init_from" not in diff:  # the learning-rate experiment: only the MoNE lr
         assert [dict(s, lr=None) for s in cfg["stages"]] == [dict(s, lr=None) for s in ref["stages"]]
         assert (cfg["stages"][0]["lr"], ref["stages"][0]["lr"]) == (5e-4, 1e-3)

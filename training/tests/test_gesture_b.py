@@ -100,6 +100,54 @@ def test_rendered_batches_are_per_step_and_split_across_ranks(tmp_path):
     assert not torch.equal(one(6, rng)[0], video)
 
 
+def test_curriculum_share_holds_then_falls_to_zero():
+    share = datasets.curriculum_share
+    assert [share((0, 0), s) for s in (0, 5)] == [0.0, 0.0]  # no curriculum
+    assert [share((2, 0), s) for s in (0, 1, 2, 3)] == [1.0, 1.0, 0.0, 0.0]
+    assert [share((2, 4), s) for s in (1, 2, 3, 4, 6, 9)] == [1.0, 1.0, 0.75, 0.5, 0.0, 0.0]
+    for bad in ((-1, 0), (1, 2, 3)):
+        with pytest.raises(ValueError, match="curriculum"):
+            tiny(curriculum=bad)
+    with pytest.raises(ValueError, match="curriculum applies to dataset .gestures. only"):
+        TrainConfig.from_dict({**load_config("tiny").to_dict(), "curriculum": (5, 5)})
+    cfg = tiny(curriculum=(3, 4))
+    assert cfg.curriculum == (3, 4) and TrainConfig.from_dict(cfg.to_dict()) == cfg
+    assert load_config("tiny").curriculum == (0, 0)  # older configs and checkpoints: none
+
+
+def test_curriculum_eases_early_clips_and_leaves_the_gesture(tmp_path):
+    from mone.hand_scene import A2, HS, OS, SC, V1, ease, sample_scenes
+
+    cfg = tiny(batch_size=8, render_reuse=2, curriculum=(2, 4))  # chunks of 4 clips
+    plain = datasets.TrainBatches(tiny(batch_size=8, render_reuse=2), tmp_path, "cpu", 0, 1, progress=False)
+    live = datasets.TrainBatches(cfg, tmp_path, "cpu", 0, 1, progress=False)
+    eased = lambda p: (p.scene[:, SC["person"]] == 0) & (p.scene[:, SC["bg_contrast"]] == 0)  # noqa: E731
+    first = live.chunk_scenes(0, 0, 4)
+    assert eased(first).all() and (first.object_static[:, :, OS["present"]] == 0).all()
+    assert (first.hand_static[:, 1, HS["present"]] == 0).all()
+    # drawn at difficulty 0: no sensor noise, camera shake or drift
+    assert (first.scene[:, SC["noise"]] == 0).all() and (first.camera[:, :, [V1, A2]] == 0).all()
+    # the gesture is the plain clip's: hand 0's motion, pose and label
+    same = plain.chunk_scenes(0, 0, 4)
+    assert torch.equal(first.label, same.label) and torch.equal(first.hands[:, 0], same.hands[:, 0])
+    # then a share: clips keep their index order, and two ranks agree with one
+    counts = [int(eased(live.chunk_scenes(t, 0, 4)).sum()) for t in range(12)]
+    assert counts[:2] == [4, 4] and counts[6:] == [0] * 6 and 0 < sum(counts[2:6]) < 16
+    mixed = next(t for t in range(2, 6) if 0 < counts[t] < 4)
+    both = live.chunk_scenes(mixed, 0, 4)
+    assert both.label.tolist() == [(mixed * 4 + i) % 27 for i in range(4)]
+    halves = [datasets.TrainBatches(cfg, tmp_path, "cpu", r, 2, progress=False) for r in (0, 1)]
+    parts = [h.chunk_scenes(mixed, 2 * r, 2 * r + 2) for r, h in enumerate(halves)]
+    assert torch.equal(torch.cat([p.scene for p in parts]), both.scene)
+    # after the ramp: exactly the clips of a run without a curriculum
+    assert torch.equal(live(8, np.random.default_rng(0))[0], plain(8, np.random.default_rng(0))[0])
+    # ease itself: the clutter goes, nothing else changes
+    pack = sample_scenes(0, "train", np.arange(27), live.spec)
+    out = ease(pack)
+    assert torch.equal(out.hands, pack.hands) and torch.equal(out.camera, pack.camera)
+    assert (out.scene[:, SC["person"]] == 0).all() and (pack.scene[:, SC["person"]] > 0).any()
+
+
 def test_gesture_split_is_cached_and_masks_the_hand(tmp_path):
     cfg = tiny()
     a = datasets.load_split(cfg, "val", tmp_path, progress=False)
@@ -120,7 +168,9 @@ def test_dataset_and_model_must_agree():
     with pytest.raises(ValueError, match="come from the model"):
         datasets.gesture_spec(tiny(scene={"res": 64}))
     with pytest.raises(ValueError, match="scene settings apply"):
-        TrainConfig.from_dict({**tiny().to_dict(), "dataset": "motion", "scene": {"difficulty": 0.5}})
+        TrainConfig.from_dict(
+            {**tiny().to_dict(), "dataset": "motion", "scene": {"difficulty": 0.5}, "curriculum": (0, 0)}
+        )
     with pytest.raises(ValueError, match="needs data_dir"):
         TrainConfig.from_dict({**tiny().to_dict(), "dataset": "jester", "scene": {}})
     with pytest.raises(TypeError):

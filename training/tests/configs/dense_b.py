@@ -22,4 +22,5 @@ CONFIG = dict(
     test_clips=27,
     eval_every=3,
     ckpt_every=2,
+    curriculum=(1, 2),  # as the B configs: eased clips first
 )

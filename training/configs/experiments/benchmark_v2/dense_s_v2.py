@@ -48,6 +48,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     init_from=None,
     keep_steps=(3000, 6000),

@@ -48,6 +48,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     init_from="runs/dense_s_v2/step-3000.pt",
     keep_steps=(),

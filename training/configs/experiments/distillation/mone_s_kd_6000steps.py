@@ -47,6 +47,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     # mone_s_lr5e4's hand-over and stage (mone_s_kd: step 6000, 3000 steps)
     init_from="runs/dense_s/step-3000.pt",

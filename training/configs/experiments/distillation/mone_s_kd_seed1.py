@@ -48,6 +48,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     # dense step 6000, then 3000 MoNE steps: 9000 in all
     init_from="runs/dense_s/step-6000.pt",

@@ -47,6 +47,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     init_from="runs/dense_s/step-3000.pt",
     keep_steps=(),

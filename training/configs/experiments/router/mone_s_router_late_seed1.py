@@ -49,6 +49,7 @@ CONFIG = dict(
     compile=False,
     render_compile=False,
     render_reuse=1,
+    curriculum=(0, 0),
     threads=0,
     # the later hand-over (mone_s_router: step 3000)
     init_from="runs/dense_s/step-6000.pt",

@@ -1,0 +1,112 @@
+"""Quick checks behind ../README.md: can a dense D=128 ViViT learn the rendered gestures at 64 px,
+and under which simplifications? Fresh clips every step (each used in --reuse steps), a fixed
+validation set of 270 clips at the full scene law (or at the simplified one where asked), mean
+training loss and val top-1 every 100 steps, seed 0. The simplifications are label-independent:
+--clean draws at difficulty 0, --noclutter removes the person, props and second hand, --plainbg
+flattens the background, --bighand scales the gesturing hand, --classes N keeps classes 0..N-1,
+--curr HOLD,RAMP eases every clip for HOLD steps and then a share falling to 0 over RAMP steps
+(as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0).
+
+    cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))  # training/, for `mone`
+
+from mone.config import TrainConfig, load_config  # noqa: E402
+from mone.data import to_input  # noqa: E402
+from mone.datasets import gesture_spec  # noqa: E402
+from mone.hand_render import render  # noqa: E402
+from mone.hand_scene import HC, HS, OS, SC, ease, sample_scenes  # noqa: E402
+from mone.model import MoNEViViT  # noqa: E402
+from mone.train import Trainee  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--reuse", type=int, default=4)
+    ap.add_argument("--clean", action="store_true")
+    ap.add_argument("--noclutter", action="store_true")
+    ap.add_argument("--plainbg", action="store_true")
+    ap.add_argument("--bighand", type=float, default=1.0)
+    ap.add_argument("--classes", type=int, default=27)
+    ap.add_argument("--curr", default="", help="HOLD,RAMP")
+    ap.add_argument("--tag", default="")
+    a = ap.parse_args()
+    torch.manual_seed(0)
+    base = load_config("experiments/gesture_proxy/dense_g64_clean").to_dict()
+    cfg = TrainConfig.from_dict({**base, "scene": {"difficulty": 0.0 if a.clean else 1.0}})
+    spec = gesture_spec(cfg)
+
+    def make(split: str, idx: np.ndarray, easy: bool = False):
+        labels = idx % a.classes if a.classes < 27 else None
+        pack = sample_scenes(
+            0, split, idx, dataclasses.replace(spec, difficulty=0.0) if easy else spec, labels
+        )
+        if easy:
+            pack = ease(pack)
+        if a.noclutter:
+            pack.scene[:, SC["person"]] = 0
+            pack.object_static[:, :, OS["present"]] = 0
+            pack.hand_static[:, 1, HS["present"]] = 0
+        if a.plainbg:
+            pack.scene[:, SC["bg_contrast"]] = 0
+        if a.bighand != 1.0:
+            pack.hands[:, 0, HC["log_size"], 0] += math.log(a.bighand)
+        video, _ = render(pack, spec, device="cpu", compile=True)
+        return to_input(video), pack.label
+
+    val_x, val_y = make("val", np.arange(270))
+    model = MoNEViViT(cfg.model)
+    trainee = Trainee(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.05)
+    per_chunk, chunks, losses, t0 = a.batch // a.reuse, [], [], time.time()
+    for s in range(a.steps):
+        ids = np.arange(s * per_chunk, (s + 1) * per_chunk)
+        easy = np.zeros(per_chunk, bool)
+        if a.curr:
+            hold, ramp = map(int, a.curr.split(","))
+            share = 1.0 if s < hold else max(0.0, 1 - (s - hold) / ramp)
+            easy = np.random.default_rng([7, s]).random(per_chunk) < share
+        parts = [make("train", ids[m], flag) for m, flag in ((easy, True), (~easy, False)) if m.any()]
+        chunks = [*chunks, (torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))][-a.reuse :]
+        x, y = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
+        for g in opt.param_groups:
+            g["lr"] = a.lr * min(1.0, (s + 1) / 50)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            logits = trainee(x, [None])[0]
+        loss = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+        if (s + 1) % 100 == 0:
+            with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+                hits = [
+                    (trainee(val_x[i : i + 90], [None])[0].argmax(-1) == val_y[i : i + 90])
+                    for i in (0, 90, 180)
+                ]
+            row = dict(tag=a.tag, step=s + 1, loss=round(float(np.mean(losses[-100:])), 3))
+            row.update(val=round(float(torch.cat(hits).float().mean()), 3), s=round(time.time() - t0))
+            print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
