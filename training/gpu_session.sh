@@ -4,7 +4,9 @@
 #   probe      machine facts and the throughput of the B shape: renderer eager and compiled, train
 #              step per stage mode (probe.json)
 #   bench      mone.gpu_bench on random weights of the B shape: inference per budget, eager and CUDA
-#              graphs, and the training step of MoNE against dense (gpu-bench.json)
+#              graphs, and the training step of MoNE against dense, eager and compiled (two
+#              torch.compile runs of a minute or so each; GPU_BENCH_ARGS="--train-modes eager"
+#              skips them) (gpu-bench.json)
 #   shortcuts  single-frame and shuffled-frame models on the paired classes (shortcuts.json)
 #   b          the gesture recipe: dense_b in the background, beside nested_b -> gate -> mone_b;
 #              then the evaluation. Stops training at STOP_AFTER seconds (default 480) so the

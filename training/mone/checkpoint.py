@@ -64,6 +64,14 @@ def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None
     tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
 
 
+def checkpoint_step(path: Path) -> int | None:
+    """The training step a checkpoint was written at (None for files without one): results record
+    it, so a run that was stopped early says which of its checkpoints was scored."""
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    step = state.get("step") if isinstance(state, dict) else None
+    return int(step) if step is not None else None
+
+
 def save_weights(path: Path, model, step: int, cfg: TrainConfig) -> None:
     """Weights to start from, evaluate or export (final.pt, stage-<name>.pt): no optimiser state."""
     from .datasets import classes  # datasets reads the config module this one does

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from . import budget, datasets
-from .checkpoint import CheckpointError, read_checkpoint
+from .checkpoint import CheckpointError, checkpoint_step, read_checkpoint
 from .config import TRAINING_ROOT, TrainConfig
 from .data import to_input
 from .model import MoNEViViT, gmacs
@@ -301,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         data = {k: v[: args.clips] for k, v in data.items()}
     res = evaluate_all(mone, nested, dense, data)
     res["provenance"] = provenance(cfg, nested_cfg, dense_cfg)
+    res["provenance"]["steps"] = {  # which checkpoint of each run was scored
+        name: checkpoint_step(path) if path else None
+        for name, path in (("mone", args.mone), ("nested", args.nested), ("dense", args.dense))
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=1) + "\n")
     if args.plot:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import datasets
-from .checkpoint import CheckpointError, read_checkpoint
+from .checkpoint import CheckpointError, checkpoint_step, read_checkpoint
 from .config import TRAINING_ROOT
 from .evaluate import evaluate, per_class_top1, pick_device, provenance
 from .model import MoNEViViT, gmacs
@@ -64,7 +64,8 @@ def markdown(res: dict) -> str:
         "",
         f"Gate {verdict}: full width {100 * res['full_top1']:.1f}% (needs >= {100 * MIN_FULL_TOP1:.0f}%), "
         f"narrowest {100 * res['gap']:.1f} points below (needs >= {100 * MIN_GAP:.0f}); "
-        f"{res['clips']} test clips.",
+        f"{res['clips']} test clips"
+        + (f", checkpoint at step {res['step']}." if res.get("step") is not None else "."),
     ]
     return "\n".join(lines)
 
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data = datasets.load_split(cfg, "test", Path(args.cache_dir), device=device)
     res = gate(model.to(device), data, datasets.classes(cfg))
+    res["step"] = checkpoint_step(args.checkpoint)
     res["provenance"] = provenance(cfg)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=1) + "\n")

@@ -10,8 +10,9 @@ budget as a CUDA graph and replayed, which removes the per-kernel launch cost), 
 0.5, 0.75, 1 and the dense model, interleaved round by round so that drift hits every budget alike.
 Ratios are against e_c 1 and against dense, next to the GMACs ratio (mone.model.gmacs). The
 training step (AdamW, bf16 autocast, the trainer's loss) is timed for dense and for MoNE at e_c 0.5
-on each route. On the CPU it runs too (eager only), so the script is tested before GPU minutes go
-to it; the numbers that matter come from the GPU.
+on each route, eager and compiled (torch.compile; its compile time is reported apart), each against
+dense in the same mode. On the CPU it runs too (no CUDA graphs), so the script is tested before GPU
+minutes go to it; the numbers that matter come from the GPU.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import json
 import statistics
 import sys
+import time
 from pathlib import Path
 
 import torch
@@ -73,10 +75,21 @@ def inference(model: MoNEViViT, device, batch: int, route: str, mode: str, round
 
 
 def train_steps(
-    model: MoNEViViT, tcfg, device, batch: int, routes: tuple[str, ...], rounds: int, reps: int
-) -> dict:
+    model: MoNEViViT,
+    tcfg,
+    device,
+    batch: int,
+    routes: tuple[str, ...],
+    rounds: int,
+    reps: int,
+    modes: tuple[str, ...] = ("eager",),
+) -> tuple[dict, dict]:
     """Median ms per training step (forward, backward, AdamW; tcfg's loss) for dense and MoNE at
-    e_c 0.5."""
+    e_c 0.5 on each route, eager ("dense", "0.5 sliced", ...) and, with "compiled" in `modes`, dense
+    and the sliced route with the forward and backward compiled by torch.compile ("compiled dense",
+    "compiled 0.5 sliced": inductor fuses the expert groups' slices, pads and concatenations and the
+    elementwise work into fewer kernels, which is what the masked route does by other means).
+    Also returns the seconds each compiled case took to compile (its first step)."""
     from .train import loss_fn  # the trainer's own loss
 
     cfg = model.cfg
@@ -84,23 +97,38 @@ def train_steps(
     video = torch.randn(batch, cfg.frames, 3, cfg.image_size, cfg.image_size, device=device)
     label = torch.randint(0, cfg.num_classes, (batch,), device=device)
     half = budget.counts_for_budget(0.5, cfg.tokens_per_step, cfg.num_experts)
-    cases = {DENSE: (None, "sliced"), **{f"0.5 {r}": (half, r) for r in routes}}
+    base = {DENSE: (None, "sliced"), **{f"0.5 {r}": (half, r) for r in routes}}
+    cases = {}
+    for mode in modes:
+        if mode == "eager":
+            cases.update({k: (model, *v) for k, v in base.items()})
+        elif "sliced" in routes:  # compiled: the sliced route only (fusing is what masked is for)
+            forward = torch.compile(model)
+            cases.update({f"{mode} {k}": (forward, *base[k]) for k in (DENSE, "0.5 sliced")})
 
-    def step(counts, route) -> None:
+    def step(forward, counts, route) -> None:
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            logits, _ = model(video, counts, route=route)
+            logits, _ = forward(video, counts, route=route)
         loss = loss_fn(logits, label, None, tcfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
 
     model.train()
+    compile_s = {}
+    for k, (forward, counts, route) in cases.items():
+        if forward is not model:  # the first call compiles: time it apart from the steps
+            start = time.perf_counter()
+            step(forward, counts, route)
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            compile_s[k] = round(time.perf_counter() - start, 1)
     per: dict = {k: [] for k in cases}
     for _ in range(rounds):
-        for k, (counts, route) in cases.items():
-            per[k].append(median_seconds(lambda c=counts, r=route: step(c, r), device, reps, warmup=1) * 1e3)
+        for k, case in cases.items():
+            per[k].append(median_seconds(lambda c=case: step(*c), device, reps, warmup=1) * 1e3)
     model.eval()
-    return {k: statistics.median(v) for k, v in per.items()}
+    return {k: statistics.median(v) for k, v in per.items()}, compile_s
 
 
 def ratios(ms: dict, g: dict) -> dict:
@@ -117,7 +145,17 @@ def ratios(ms: dict, g: dict) -> dict:
     return out
 
 
-def run(config: str, device: torch.device, batches, routes, modes, rounds: int, reps: int, train_batch: int):
+def run(
+    config: str,
+    device: torch.device,
+    batches,
+    routes,
+    modes,
+    rounds: int,
+    reps: int,
+    train_batch: int,
+    train_modes: tuple[str, ...] = ("eager",),
+):
     tcfg = load_config(config)
     cfg = tcfg.model
     torch.manual_seed(0)
@@ -149,11 +187,16 @@ def run(config: str, device: torch.device, batches, routes, modes, rounds: int, 
                 res["inference"].append(row)
     if train_batch:
         res["train_batch"] = train_batch
-        res["train_ms"] = {
-            k: round(v, 3)
-            for k, v in train_steps(model, tcfg, device, train_batch, routes, rounds, reps).items()
+        ms, compile_s = train_steps(model, tcfg, device, train_batch, routes, rounds, reps, train_modes)
+        res["train_ms"] = {k: round(v, 3) for k, v in ms.items()}
+        res["train_vs_dense"] = {  # a MoNE step at e_c 0.5 against dense in the same mode
+            k: round(v / ms[k.replace("0.5 sliced", DENSE).replace("0.5 masked", DENSE)], 3)
+            for k, v in ms.items()
+            if "0.5" in k
         }
-        print(json.dumps({"train_ms": res["train_ms"]}), flush=True)
+        if compile_s:
+            res["train_compile_s"] = compile_s
+        print(json.dumps({k: res[k] for k in ("train_ms", "train_vs_dense")}), flush=True)
     if device.type == "cuda":
         res["max_memory_gb"] = torch.cuda.max_memory_allocated(device) / 1e9
     return res
@@ -169,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per case")
     ap.add_argument("--reps", type=int, default=20, help="timed calls per budget per round")
     ap.add_argument("--train-batch", type=int, default=256, help="0: no training-step timing")
+    ap.add_argument(
+        "--train-modes", default="eager,compiled", help="training step eager and/or with torch.compile"
+    )
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     device = pick_device(args.device)
@@ -182,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         args.rounds,
         args.reps,
         args.train_batch,
+        tuple(args.train_modes.split(",")),
     )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

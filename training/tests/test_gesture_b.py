@@ -243,6 +243,9 @@ def test_recipe_gate_records_every_width(recipe):
     assert gate["clips"] == 27 and gate["passed"] is False  # 3 steps: near chance
     assert set(gate["widths"][0]["per_class"]) == set(GESTURES)
     assert "Gate fails" in proc.stdout and (tmp / "results" / "gate.md").exists()
+    nested = json.loads((tmp / "results" / "eval.json").read_text())["provenance"]["nested_config"]
+    assert gate["step"] == sum(s["steps"] for s in nested["stages"])  # the checkpoint that was scored
+    assert f"checkpoint at step {gate['step']}." in (tmp / "results" / "gate.md").read_text()
 
 
 def test_recipe_evaluates_every_baseline(recipe):

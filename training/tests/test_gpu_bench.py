@@ -21,7 +21,18 @@ def test_ratios_are_against_full_budget_and_dense():
 def test_cli_times_every_budget_route_and_the_training_step(tmp_path):
     out = tmp_path / "bench.json"
     argv = ["--config", str(CONFIGS / "mone_b.py"), "--device", "cpu", "--batches", "1,2"]
-    argv += ["--rounds", "1", "--reps", "1", "--train-batch", "2", "--out", str(out)]
+    argv += [
+        "--rounds",
+        "1",
+        "--reps",
+        "1",
+        "--train-batch",
+        "2",
+        "--train-modes",
+        "eager",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     res = json.loads(out.read_text())
     # graph mode needs CUDA: on the CPU only eager rows, one per batch and route
@@ -39,6 +50,26 @@ def test_cli_times_every_budget_route_and_the_training_step(tmp_path):
         assert 0 < row["ratios"]["0.25"]["gmacs_ratio"] < row["ratios"]["0.75"]["gmacs_ratio"] < 1
     assert set(res["train_ms"]) == {"dense", "0.5 sliced", "0.5 masked"}
     assert all(v > 0 for v in res["train_ms"].values())
+    ms = res["train_ms"]
+    assert res["train_vs_dense"]["0.5 sliced"] == round(ms["0.5 sliced"] / ms["dense"], 3)
+    assert "train_compile_s" not in res  # nothing compiled in eager mode
+
+
+def test_cli_times_the_compiled_training_step(tmp_path):
+    """torch.compile of the training step (inductor, here on the CPU): each case compiles once, its
+    compile time is reported apart, and the MoNE step is compared with the compiled dense step."""
+    out = tmp_path / "bench.json"
+    argv = ["--config", str(CONFIGS / "mone_b.py"), "--device", "cpu", "--batches", "1", "--routes", "sliced"]
+    argv += ["--modes", "eager", "--rounds", "1", "--reps", "1", "--train-batch", "2"]
+    assert main([*argv, "--train-modes", "compiled", "--out", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert set(res["train_ms"]) == {"compiled dense", "compiled 0.5 sliced"}
+    assert set(res["train_compile_s"]) == set(res["train_ms"])
+    assert all(v > 0 for v in res["train_compile_s"].values())
+    ms = res["train_ms"]
+    assert res["train_vs_dense"] == {
+        "compiled 0.5 sliced": round(ms["compiled 0.5 sliced"] / ms["compiled dense"], 3)
+    }
 
 
 def test_gpu_session_bench_phase_brings_back_the_results(tmp_path):

@@ -84,8 +84,12 @@ def test_attention_scales_by_head_width():
     b, n, d, heads = 2, 6, 32, 4
     qkv = torch.randn(b, n, 3 * d)
     q, k, v = qkv.view(b, n, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
-    ref = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, n, d)  # scale 1/sqrt(d_head)
+    # written out: softmax(q k^T / sqrt(d_head)) v, per head, heads concatenated
+    att = (q @ k.transpose(-2, -1)) / math.sqrt(d // heads)
+    ref = (att.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, n, d)
     torch.testing.assert_close(attention(qkv, heads), ref, rtol=1e-5, atol=1e-6)
+    wrong = ((q @ k.transpose(-2, -1)) / math.sqrt(d)).softmax(dim=-1) @ v  # the model-width pitfall
+    assert not torch.allclose(attention(qkv, heads), wrong.transpose(1, 2).reshape(b, n, d), atol=1e-3)
 
 
 def test_patchify_layout():

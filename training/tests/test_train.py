@@ -362,6 +362,8 @@ def test_evaluation_records_configs_and_commit(reference_run, cache_dir, tmp_pat
     assert provenance["recorded"] == "at evaluation"
     assert provenance["config"] == cfg.to_dict() and provenance["config"]["name"] == cfg.name
     assert provenance["nested_config"] == nested.to_dict() and provenance["dense_config"] is None
+    # which checkpoint was scored: final.pt of the whole run; n.pt was saved without a step
+    assert provenance["steps"] == {"mone": sum(s.steps for s in cfg.stages), "nested": None, "dense": None}
 
     def git(*argv: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *argv], cwd=TRAINING_ROOT, capture_output=True, text=True)
