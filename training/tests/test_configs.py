@@ -210,6 +210,16 @@ MEASURED_AGAINST = [
         "gesture_proxy/nested_g64",
         {"name", "stages", "curriculum", "eval_every"},
     ),
+    (  # dense instead of nested, 4,000 steps; threads=1 shared the machine with the next one
+        "gesture_proxy/dense_g64_curriculum",
+        "gesture_proxy/nested_g64_curriculum",
+        {"name", "stages", "eval_every", "threads"},
+    ),
+    (  # the curriculum run's weights, on fresh full-law clips
+        "gesture_proxy/nested_g64_continued",
+        "gesture_proxy/nested_g64_curriculum",
+        {"name", "stages", "data_seed", "curriculum", "threads", "init_from"},
+    ),
 ]
 
 
