@@ -220,6 +220,7 @@ MEASURED_AGAINST = [
         "gesture_proxy/nested_g64_curriculum",
         {"name", "stages", "data_seed", "curriculum", "threads", "init_from"},
     ),
+    ("gesture_proxy/dense_g112_curriculum", "gesture_proxy/dense_g64_curriculum", {"name", "model"}),
 ]
 
 
@@ -239,7 +240,12 @@ def test_experiment_differs_from_its_baseline_only_in_what_it_tests(name, base, 
     assert changed(cfg, ref) == diff
     if name.startswith("gesture_proxy/"):
         assert cfg["dataset"] == "gestures" and cfg["model"]["num_classes"] == 27
-        assert cfg["model"]["dim"] == 128 and cfg["model"]["image_size"] == 64 and cfg["batch_size"] == 32
+        assert cfg["model"]["dim"] == 128 and cfg["batch_size"] == 32
+        if "model" in diff and base.startswith("gesture_proxy/"):  # the B model's input and patch only
+            assert changed(cfg["model"], ref["model"]) == {"image_size", "patch_size"}
+            assert (cfg["model"]["image_size"], cfg["model"]["patch_size"]) == (112, 16)
+        else:
+            assert cfg["model"]["image_size"] == 64
         return
     if "stages" in diff and "init_from" not in diff:  # the learning-rate experiment: only the MoNE lr
         assert [dict(s, lr=None) for s in cfg["stages"]] == [dict(s, lr=None) for s in ref["stages"]]
