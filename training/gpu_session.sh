@@ -10,13 +10,17 @@
 #   shortcuts  single-frame and shuffled-frame models on the paired classes (shortcuts.json)
 #   b          the gesture recipe: dense_b in the background, beside nested_b -> gate -> mone_b;
 #              then the evaluation. Stops training at STOP_AFTER seconds (default 480) so the
-#              results still come back; a second call on the warm machine resumes.
+#              results still come back: a stopped run saves its step (SIGTERM) and comes back as
+#              <run>_partial shards; a second call resumes it, on the warm machine from runs/, on a
+#              cold one from SHARDS.
 # In a 15-minute device session: `b` first (STOP_AFTER=420), then `bench shortcuts` on the warm
 # machine with what is left; `probe` only when the renderer's speed is in doubt.
 # Everything that must come back goes to $OUT (at most 8 files of 16 MiB): fp32 safetensors shards
 # of the trained weights (mone.checkpoint pack) and results.tar.gz (logs, gate, eval, probe). Export
 # and the sample clips happen on the CPU machine from those shards (the device lacks jsonschema/PyAV).
-# NESTED_SHARDS=<dir> unpacks a nested_b that an earlier call brought back (a cold machine).
+# SHARDS=<dir> (carried from here) unpacks what an earlier call brought back, on a cold machine:
+# <run>-*.safetensors as runs/<run>/final.pt, <run>_partial-* as runs/<run>/ckpt.pt (weights only:
+# the trainer resumes with a fresh optimiser and re-warms the lr).
 # CONFIGS and MONE_RUNS as in train_gesture_b.sh (the CPU test uses tiny stand-in configs);
 # GPU_BENCH_ARGS and SHORTCUT_STEPS shrink the bench and the shortcut check for that test.
 set -uo pipefail
@@ -52,29 +56,47 @@ for phase in "$@"; do
       --out "$out/results/shortcuts.json"
     ;;
   b)
-    if [[ -n ${NESTED_SHARDS:-} && ! -f "$runs/nested_b/final.pt" ]]; then
-      python3 -m mone.checkpoint unpack "$NESTED_SHARDS"/nested_b-*.safetensors --out "$runs/nested_b/final.pt"
-    fi
+    for run in nested_b dense_b mone_b; do
+      [[ -n ${SHARDS:-} && ! -f "$runs/$run/final.pt" ]] || continue
+      if compgen -G "$SHARDS/$run-*.safetensors" > /dev/null; then
+        python3 -m mone.checkpoint unpack "$SHARDS/$run"-*.safetensors --out "$runs/$run/final.pt"
+      elif [[ ! -f "$runs/$run/ckpt.pt" ]] && compgen -G "$SHARDS/${run}_partial-*.safetensors" > /dev/null; then
+        python3 -m mone.checkpoint unpack "$SHARDS/${run}_partial"-*.safetensors --out "$runs/$run/ckpt.pt"
+      fi
+    done
     deadline=$((SECONDS + stop_after))
     left() { echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); }
-    timeout "$(left)" python3 -m mone.train --config "$(cfg dense_b)" --no-progress > "$runs/dense_b.out" 2>&1 &
-    dense=$!
+    # SIGTERM at the deadline: the trainer finishes its step and saves it (-k: killed if it cannot)
+    train() { timeout -k 60 "$(left)" python3 -m mone.train --config "$(cfg "$1")" --no-progress >> "$runs/$1.out" 2>&1; }
+    dense=
+    if [[ ! -f "$runs/dense_b/final.pt" ]]; then
+      train dense_b &
+      dense=$!
+    fi
     if [[ ! -f "$runs/nested_b/final.pt" ]]; then
-      timeout "$(left)" python3 -m mone.train --config "$(cfg nested_b)" --no-progress > "$runs/nested_b.out" 2>&1
+      train nested_b
     fi
     if [[ -f "$runs/nested_b/final.pt" ]]; then
-      python3 -m mone.gate --checkpoint "$runs/nested_b/final.pt" --out "$out/results/gate.json" > "$runs/gate.out" 2>&1
-      timeout "$(left)" python3 -m mone.train --config "$(cfg mone_b)" --no-progress > "$runs/mone_b.out" 2>&1
+      if [[ ! -f "$runs/gate.json" ]]; then
+        python3 -m mone.gate --checkpoint "$runs/nested_b/final.pt" --out "$runs/gate.json" > "$runs/gate.out" 2>&1
+      fi
+      cp "$runs"/gate.{json,md} "$out/results/" 2>/dev/null
+      if [[ ! -f "$runs/mone_b/final.pt" ]]; then
+        train mone_b
+      fi
     fi
-    wait "$dense"
+    [[ -z $dense ]] || wait "$dense"
     if [[ -f "$runs/mone_b/final.pt" && -f "$runs/dense_b/final.pt" ]]; then
       python3 -m mone.evaluate --mone "$runs/mone_b/final.pt" --nested "$runs/nested_b/final.pt" \
         --dense "$runs/dense_b/final.pt" --out "$out/results/eval.json" \
         --plot "$out/results/accuracy-vs-gmacs.png" --markdown "$out/results/eval.md" > "$runs/eval.out" 2>&1
     fi
+    # finished runs as <run>, stopped ones as <run>_partial (their step is in the shards' metadata)
     for run in mone_b dense_b nested_b; do
       if [[ -f $runs/$run/final.pt ]]; then
         python3 -m mone.checkpoint pack "$runs/$run/final.pt" --out "$out" --name "$run"
+      elif [[ -f $runs/$run/ckpt.pt ]]; then
+        python3 -m mone.checkpoint pack "$runs/$run/ckpt.pt" --out "$out" --name "${run}_partial"
       fi
     done
     ;;

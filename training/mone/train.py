@@ -1,6 +1,8 @@
 """Trainer: `python -m mone.train --config mone_s [--run-dir runs/mone_s]`.
 
-Resumes automatically from <run-dir>/ckpt.pt after a kill. Multi-process with
+Resumes automatically from <run-dir>/ckpt.pt after a kill; SIGTERM (e.g. from `timeout`) first finishes
+the step and saves it. A ckpt.pt without optimiser state (weights brought back from another machine)
+resumes too, with fresh AdamW moments and the lr re-warmed over REWARM steps. Multi-process with
 `torchrun --nproc_per_node=N -m mone.train ...` (DDP; gloo on CPU, nccl on GPUs).
 Logs JSON lines to <run-dir>/log.jsonl; the final weights go to <run-dir>/final.pt.
 """
@@ -11,7 +13,9 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -126,6 +130,9 @@ def loss_fn(logits: torch.Tensor, label: torch.Tensor, teacher_logits: torch.Ten
     return (1 - w) * ce + w * kd
 
 
+REWARM = 50  # steps of linear lr warm-up after resuming without optimiser state
+
+
 def lr_at(stage: Stage, i: int) -> float:
     if i < stage.warmup:
         return stage.lr * (i + 1) / stage.warmup
@@ -159,16 +166,22 @@ def train(
 
     model = MoNEViViT(cfg.model).to(dev)
     opt = torch.optim.AdamW(param_groups(model, cfg), lr=1e-3, weight_decay=cfg.weight_decay)
-    step = 0
+    step, rewarm_from = 0, None
     if ckpt.exists():
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
         if not same_config(state["config"], cfg):
             raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
         model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])  # moves the optimiser state to the parameters' device
         step = state["step"]
+        if "opt" in state:
+            opt.load_state_dict(state["opt"])  # moves the optimiser state to the parameters' device
+        else:
+            # weights only (mone.checkpoint pack/unpack of a stopped run): AdamW's first steps from
+            # zero moments move every weight by about lr, so ramp the lr up again
+            rewarm_from = step
         if rank == 0:
-            print(f"resuming from {ckpt} at step {step}", flush=True)
+            how = "" if "opt" in state else f" (weights only: fresh optimiser, lr re-warmed over {REWARM})"
+            print(f"resuming from {ckpt} at step {step}{how}", flush=True)
     elif cfg.init_from:
         src = resolve(cfg.init_from)
         if not src.exists():
@@ -205,6 +218,10 @@ def train(
 
         bar = tqdm(total=total, initial=step, desc=cfg.name, unit="step")
     t0, clips = time.time(), 0
+    stop = threading.Event()
+    restore = None
+    if threading.current_thread() is threading.main_thread():
+        restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while step < total:
         # locate the stage of this global step
         offset = 0
@@ -217,8 +234,9 @@ def train(
         rng = np.random.default_rng([cfg.seed, step])
         counts, ec = step_counts(stage, rng, n, e)
         video, label = batches(step, rng)
+        rewarm = 1.0 if rewarm_from is None else min(1.0, (step - rewarm_from + 1) / REWARM)
         for g in opt.param_groups:
-            g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0)
+            g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0) * rewarm
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
             x = to_input(video)
             all_counts = width_counts(n, e) if stage.mode == "nested_all" else [counts]
@@ -248,7 +266,7 @@ def train(
                         "stage": stage.name,
                         "loss": round(loss.item(), 4),
                         "e_c": ec,
-                        "lr": lr_at(stage, i),
+                        "lr": lr_at(stage, i) * rewarm,
                         "elapsed_s": round(elapsed, 1),
                         "clips_per_s": round(clips / max(elapsed, 1e-9), 1),
                     }
@@ -265,9 +283,17 @@ def train(
             save_weights(run_dir / f"stage-{stage.name}.pt", model, step, cfg)
         if rank == 0 and (step % cfg.eval_every == 0 or step == total):
             log_validation(model, val_data, stage, step, cfg, log, bar)
+        if stop.is_set() and step < total:
+            # stopped from outside (a time limit): keep this step; no final.pt, the run is unfinished
+            if rank == 0:
+                save_checkpoint(ckpt, model, opt, step, cfg)
+                print(f"stopped by SIGTERM at step {step}: {ckpt} saved; rerun to resume", flush=True)
+            break
+    if restore is not None:
+        signal.signal(signal.SIGTERM, restore)
     if bar:
         bar.close()
-    if rank == 0:
+    if rank == 0 and step == total:
         save_weights(run_dir / "final.pt", model, step, cfg)
     if world > 1:
         import torch.distributed as dist

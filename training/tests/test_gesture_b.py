@@ -332,6 +332,33 @@ def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
     assert result["bytes"] > 0
 
 
+def test_gpu_session_resumes_a_stopped_run_on_a_cold_machine(tmp_path):
+    """A run the time limit stopped comes back as <run>_partial shards; the next call, on a fresh
+    machine with SHARDS pointing at them, resumes it at its step (weights only) instead of step 0,
+    and finishes the recipe."""
+    from mone.checkpoint import pack
+    from mone.train import train
+
+    stopped = tmp_path / "stopped" / "nested_b"
+    train(tiny("nested_b"), stopped, ROOT / "data-cache", progress=False, max_steps=2)
+    pack(stopped / "ckpt.pt", tmp_path / "shards", "nested_b_partial")
+    env = {
+        **os.environ,
+        "CONFIGS": str(TINY),
+        "MONE_RUNS": str(tmp_path / "runs"),
+        "OUT": str(tmp_path / "out"),
+        "SHARDS": str(tmp_path / "shards"),
+    }
+    proc = subprocess.run(
+        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    log = (tmp_path / "runs" / "nested_b.out").read_text()
+    assert "at step 2 (weights only" in log, log[-2000:]
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert {f.split("-")[0] for f in files if f.endswith(".safetensors")} == {"nested_b", "mone_b", "dense_b"}
+
+
 def test_shortcut_views_remove_motion_or_order():
     from mone.shortcuts import PAIRED, PAIRS, pair_accuracy, view
 

@@ -318,6 +318,60 @@ def test_resume_uses_the_checkpoint_weights(reference_run, cache_dir, tmp_path):
     assert not torch.allclose(a["head.bias"], b["head.bias"], atol=0.1)
 
 
+def test_sigterm_saves_the_step_and_a_rerun_resumes(reference_run, cache_dir, tmp_path, monkeypatch, capsys):
+    """A time limit's SIGTERM (timeout, the GPU session) lands mid-step: the step finishes, ckpt.pt
+    keeps it with the optimiser, no final.pt is written, and the rerun ends on the uninterrupted weights."""
+    import signal
+
+    cfg, ref_dir, _ = reference_run
+    run_dir = tmp_path / "run"
+    calls = []
+    adamw_step = torch.optim.AdamW.step
+
+    def step_then_term_at_7(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 7:
+            signal.raise_signal(signal.SIGTERM)  # the process would die here without the handler
+        return adamw_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", step_then_term_at_7)
+    train(cfg, run_dir, cache_dir, progress=False)
+    assert len(calls) == 7 and not (run_dir / "final.pt").exists()
+    ckpt = torch.load(run_dir / "ckpt.pt", map_location="cpu", weights_only=False)
+    assert ckpt["step"] == 7 and "opt" in ckpt
+    assert "stopped by SIGTERM at step 7" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler does not outlive the run
+    monkeypatch.setattr(torch.optim.AdamW, "step", adamw_step)
+    train(cfg, run_dir, cache_dir, progress=False)
+    assert_same_weights(weights(run_dir / "final.pt"), weights(ref_dir / "final.pt"))
+
+
+def test_resume_from_weights_alone_rewarms_the_lr(reference_run, cache_dir, tmp_path, capsys):
+    """A ckpt.pt without optimiser state (mone.checkpoint unpack of a stopped run's shards) resumes at
+    its step with fresh AdamW moments and the lr ramped up again over REWARM steps."""
+    from mone.checkpoint import pack, unpack
+    from mone.train import REWARM, lr_at
+
+    cfg, ref_dir, _ = reference_run
+    run_dir = tmp_path / "run"
+    train(cfg, run_dir, cache_dir, progress=False, max_steps=20)
+    shards = pack(run_dir / "ckpt.pt", tmp_path / "shards", "tiny_partial")
+    moved = tmp_path / "moved"
+    unpack(shards, moved / "ckpt.pt")
+    assert "opt" not in torch.load(moved / "ckpt.pt", map_location="cpu", weights_only=False)
+    capsys.readouterr()
+    train(cfg, moved, cache_dir, progress=False)
+    assert "resuming from" in (out := capsys.readouterr().out) and "at step 20 (weights only" in out
+    row = next(r for r in read_log(moved) if r.get("step") == 25 and "lr" in r)
+    stage = cfg.stages[1]
+    expected = lr_at(stage, 25 - 1 - cfg.stages[0].steps) * (25 - 1 - 20 + 1) / REWARM
+    assert row["lr"] == pytest.approx(expected)
+    final = weights(moved / "final.pt")
+    assert all(torch.isfinite(v).all() for v in final.values())
+    # fresh moments and a smaller lr: not the uninterrupted run's weights
+    assert any(not torch.allclose(final[k], v) for k, v in weights(ref_dir / "final.pt").items())
+
+
 def test_bf16_precision_trains_in_bf16_and_keeps_fp32_weights(reference_run, cache_dir, tmp_path):
     """precision="bf16" really changes the arithmetic (other weights than the fp32 run after the
     same steps) while weights, optimiser state and checkpoints stay fp32 and close to fp32 training."""

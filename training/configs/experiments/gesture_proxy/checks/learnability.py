@@ -47,11 +47,14 @@ def main() -> None:
     ap.add_argument("--bighand", type=float, default=1.0)
     ap.add_argument("--classes", type=int, default=27)
     ap.add_argument("--curr", default="", help="HOLD,RAMP")
+    ap.add_argument("--size", type=int, default=64, help="input pixels (the B model: 112)")
+    ap.add_argument("--patch", type=int, default=8, help="patch pixels (the B model: 16)")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(0)
     base = load_config("experiments/gesture_proxy/dense_g64_clean").to_dict()
-    cfg = TrainConfig.from_dict({**base, "scene": {"difficulty": 0.0 if a.clean else 1.0}})
+    model = {**base["model"], "image_size": a.size, "patch_size": a.patch}
+    cfg = TrainConfig.from_dict({**base, "model": model, "scene": {"difficulty": 0.0 if a.clean else 1.0}})
     spec = gesture_spec(cfg)
 
     def make(split: str, idx: np.ndarray, easy: bool = False):
