@@ -32,5 +32,9 @@ CONFIG = dict(
     render_compile=True,
     render_reuse=4,
     router_lr_scale=10.0,  # the router learns only through alpha * r (alpha starts at 0)
+    # the tubelet embedding's lr at 1/4: under Adam a token's change per step grows with the
+    # embedding's fan-in (1,536 here, 4x patch 8's); at 112 px / patch 16 a D=128 proxy stayed at
+    # chance with 1.0 and learned with 0.25 (experiments/gesture_proxy)
+    embed_lr_scale=0.25,
     router_weight_decay=0.0,
 )

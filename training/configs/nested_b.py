@@ -36,5 +36,9 @@ CONFIG = dict(
     # from scratch the full scene law stays at chance for hundreds of steps, eased clips do not
     # (experiments/gesture_proxy: D=128, 64 px, batch 32); lr 5e-4, not 1e-3, for the same reason
     curriculum=(300, 700),
+    # the tubelet embedding's lr at 1/4: under Adam a token's change per step grows with the
+    # embedding's fan-in (1,536 here, 4x patch 8's); at 112 px / patch 16 a D=128 proxy stayed at
+    # chance with 1.0 and learned with 0.25 (experiments/gesture_proxy)
+    embed_lr_scale=0.25,
     label_smoothing=0.1,
 )

@@ -101,6 +101,11 @@ class TrainConfig:
     # (None = weight_decay) is their decoupled weight decay, which otherwise pulls alpha back to 0.
     router_lr_scale: float = 1.0
     router_weight_decay: float | None = None
+    # lr multiplier of the tubelet embedding. Under Adam every weight moves by about lr, so a token's
+    # change per step grows with the embedding's fan-in (tubelet * 3 * patch^2): 1,536 at patch 16
+    # against 384 at patch 8. At 112 px / patch 16 the gesture model stayed at chance until this was
+    # 0.25, the patch-8 rate (configs/experiments/gesture_proxy).
+    embed_lr_scale: float = 1.0
     # Knowledge distillation: a trained checkpoint (path relative to training/, usually the dense
     # baseline) whose full-width predictions the model also learns from. The loss is
     # (1 - distill_weight) * cross-entropy on the labels + distill_weight * T^2 * KL(teacher || model)
@@ -128,6 +133,8 @@ class TrainConfig:
             raise ValueError(f"precision must be fp32|bf16, got {self.precision!r}")
         if self.router_lr_scale <= 0:
             raise ValueError(f"router_lr_scale must be > 0, got {self.router_lr_scale}")
+        if self.embed_lr_scale <= 0:
+            raise ValueError(f"embed_lr_scale must be > 0, got {self.embed_lr_scale}")
         if not 0.0 <= self.distill_weight <= 1.0:
             raise ValueError(f"distill_weight must be in [0, 1], got {self.distill_weight}")
         if self.distill_temperature <= 0:

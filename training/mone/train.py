@@ -71,18 +71,26 @@ class Trainee(torch.nn.Module):
 # Optimiser, teacher, loss and learning-rate schedule
 # =============================================================================================
 def param_groups(model: MoNEViViT, cfg: TrainConfig) -> list[dict]:
-    """One AdamW group, or two when the config gives the router and alphas their own learning-rate
-    scale or weight decay (a single group keeps older checkpoints resumable)."""
-    if cfg.router_lr_scale == 1.0 and cfg.router_weight_decay is None:
-        return [{"params": list(model.parameters())}]
-    routing, rest = [], []
+    """One AdamW group, plus one for the router and alphas when the config gives them their own
+    learning-rate scale or weight decay, plus one for the tubelet embedding when it has its own lr
+    scale (a single group keeps older checkpoints resumable)."""
+    own_routing = cfg.router_lr_scale != 1.0 or cfg.router_weight_decay is not None
+    own_embed = cfg.embed_lr_scale != 1.0
+    rest, routing, embed = [], [], []
     for name, p in model.named_parameters():
-        (routing if name.startswith("router.") or name.endswith(".alpha") else rest).append(p)
-    wd = cfg.weight_decay if cfg.router_weight_decay is None else cfg.router_weight_decay
-    return [
-        {"params": rest},
-        {"params": routing, "lr_scale": cfg.router_lr_scale, "weight_decay": wd},
-    ]
+        if own_routing and (name.startswith("router.") or name.endswith(".alpha")):
+            routing.append(p)
+        elif own_embed and name.startswith("embed."):
+            embed.append(p)
+        else:
+            rest.append(p)
+    groups = [{"params": rest}]
+    if own_routing:
+        wd = cfg.weight_decay if cfg.router_weight_decay is None else cfg.router_weight_decay
+        groups.append({"params": routing, "lr_scale": cfg.router_lr_scale, "weight_decay": wd})
+    if own_embed:
+        groups.append({"params": embed, "lr_scale": cfg.embed_lr_scale})
+    return groups
 
 
 def resolve(path: str) -> Path:

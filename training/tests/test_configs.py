@@ -188,7 +188,8 @@ MEASURED_AGAINST = [
     ("benchmark_v2/dense_s_v2", "dense_s", {"name", "benchmark"}),
     ("benchmark_v2/mone_s_v2", "mone_s", {"name", "benchmark", "init_from"}),
     ("benchmark_v2/nested_s_v2", "nested_s", {"name", "benchmark", "init_from"}),
-    # the gesture recipe at a CPU's size (D=128, 64 px, batch 32) before the curriculum went in
+    # the gesture recipe at a CPU's size (D=128, 64 px, batch 32) before the curriculum and the
+    # embedding's lr went in
     (
         "gesture_proxy/nested_g64",
         "nested_b",
@@ -202,6 +203,7 @@ MEASURED_AGAINST = [
             "ckpt_every",
             "curriculum",
             "stages",
+            "embed_lr_scale",
         },
     ),
     ("gesture_proxy/dense_g64_clean", "gesture_proxy/nested_g64", {"name", "stages", "scene"}),
@@ -221,6 +223,16 @@ MEASURED_AGAINST = [
         {"name", "stages", "data_seed", "curriculum", "threads", "init_from"},
     ),
     ("gesture_proxy/dense_g112_curriculum", "gesture_proxy/dense_g64_curriculum", {"name", "model"}),
+    (  # the embedding's lr alone (and validation every 250 steps)
+        "gesture_proxy/dense_g112_embed_lr",
+        "gesture_proxy/dense_g112_curriculum",
+        {"name", "embed_lr_scale", "eval_every"},
+    ),
+    (
+        "gesture_proxy/nested_g112_embed_lr",
+        "gesture_proxy/nested_g64_curriculum",
+        {"name", "model", "embed_lr_scale", "threads"},
+    ),
 ]
 
 
@@ -244,7 +256,9 @@ def test_experiment_differs_from_its_baseline_only_in_what_it_tests(name, base, 
         if "model" in diff and base.startswith("gesture_proxy/"):  # the B model's input and patch only
             assert changed(cfg["model"], ref["model"]) == {"image_size", "patch_size"}
             assert (cfg["model"]["image_size"], cfg["model"]["patch_size"]) == (112, 16)
-        else:
+        elif base.startswith("gesture_proxy/"):
+            assert cfg["model"] == ref["model"]
+        else:  # scaled down from the B recipe
             assert cfg["model"]["image_size"] == 64
         return
     if "stages" in diff and "init_from" not in diff:  # the learning-rate experiment: only the MoNE lr
@@ -413,6 +427,7 @@ def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
 
     nested, mone, dense = (load_config(n) for n in ("nested_b", "mone_b", "dense_b"))
     shared = ("model", "dataset", "fps", "scene", "batch_size", "val_clips", "test_clips", "data_seed")
+    shared += ("embed_lr_scale",)
     for key in shared:
         assert getattr(nested, key) == getattr(mone, key) == getattr(dense, key), key
     assert mone.init_from == "runs/nested_b/final.pt"

@@ -145,6 +145,27 @@ def test_router_lr_scale_reaches_the_optimiser(tiny_dict, cache_dir, tmp_path):
         run_config(tiny_dict, router_lr_scale=0.0)
 
 
+def test_embed_lr_scale_gets_the_tubelet_embedding_its_own_group(tiny_dict, cache_dir, tmp_path):
+    """embed_lr_scale acts on the tubelet embedding only, beside the routing group, and reaches the
+    optimiser: its lr is that multiple of the rest's at every step."""
+    cfg = TrainConfig.from_dict({**tiny_dict, "router_lr_scale": 10.0, "embed_lr_scale": 0.25})
+    model = MoNEViViT(cfg.model)
+    groups = param_groups(model, cfg)
+    names = {id(p): n for n, p in model.named_parameters()}
+    assert [g.get("lr_scale", 1.0) for g in groups] == [1.0, 10.0, 0.25]
+    assert sorted(names[id(p)] for p in groups[2]["params"]) == ["embed.bias", "embed.weight"]
+    assert "router.weight" in {names[id(p)] for p in groups[1]["params"]}
+    assert sum(len(g["params"]) for g in groups) == len(names)
+
+    run = run_config(tiny_dict, embed_lr_scale=0.25)
+    train(run, tmp_path / "run", cache_dir, progress=False, max_steps=16)
+    saved = torch.load(tmp_path / "run" / "ckpt.pt", map_location="cpu", weights_only=False)["opt"]
+    assert len(saved["param_groups"]) == 2
+    assert saved["param_groups"][1]["lr"] == pytest.approx(0.25 * saved["param_groups"][0]["lr"])
+    with pytest.raises(ValueError, match="embed_lr_scale"):
+        run_config(tiny_dict, embed_lr_scale=0.0)
+
+
 def test_distillation_loss():
     """No teacher: the label loss. A teacher that agrees adds nothing; at distill_weight 1 the labels
     do not matter and the loss is T^2 * KL(teacher || model)."""

@@ -56,6 +56,7 @@ CONFIG = dict(
     precision="bf16",
     router_lr_scale=1.0,
     router_weight_decay=None,
+    embed_lr_scale=1.0,
     distill_from=None,
     distill_weight=0.5,
     distill_temperature=2.0,

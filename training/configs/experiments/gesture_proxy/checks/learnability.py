@@ -1,11 +1,15 @@
-"""Quick checks behind ../README.md: can a dense D=128 ViViT learn the rendered gestures at 64 px,
-and under which simplifications? Fresh clips every step (each used in --reuse steps), a fixed
+"""Quick checks behind ../README.md: can a dense D=128 ViViT learn the rendered gestures (64 px and
+patch 8 unless --size/--patch say otherwise; the B model's input is 112/16), and under which
+simplifications? Fresh clips every step (each used in --reuse steps), a fixed
 validation set of 270 clips at the full scene law (or at the simplified one where asked), mean
 training loss and val top-1 every 100 steps, seed 0. The simplifications are label-independent:
 --clean draws at difficulty 0, --noclutter removes the person, props and second hand, --plainbg
 flattens the background, --bighand scales the gesturing hand, --classes N keeps classes 0..N-1,
 --curr HOLD,RAMP eases every clip for HOLD steps and then a share falling to 0 over RAMP steps
-(as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0).
+(as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0). Two levers
+on the tubelet embedding: --init-pool K makes its initial filters constant over KxK pixels (at init
+a 112/16 token is then a 56/8 token of the pooled frames), --embed-lr S scales its lr (as
+TrainConfig.embed_lr_scale).
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
@@ -49,6 +53,8 @@ def main() -> None:
     ap.add_argument("--curr", default="", help="HOLD,RAMP")
     ap.add_argument("--size", type=int, default=64, help="input pixels (the B model: 112)")
     ap.add_argument("--patch", type=int, default=8, help="patch pixels (the B model: 16)")
+    ap.add_argument("--init-pool", type=int, default=1, help="tubelet init smooth over KxK pixels")
+    ap.add_argument("--embed-lr", type=float, default=1.0, help="lr scale of the tubelet embedding")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(0)
@@ -77,8 +83,13 @@ def main() -> None:
 
     val_x, val_y = make("val", np.arange(270))
     model = MoNEViViT(cfg.model)
+    if a.init_pool > 1:
+        pooled_tubelet_init(model, a.init_pool)
     trainee = Trainee(model)
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.05)
+    embed = [model.embed.weight, model.embed.bias]
+    rest = [p for p in model.parameters() if all(p is not q for q in embed)]
+    groups = [dict(params=embed, scale=a.embed_lr), dict(params=rest, scale=1.0)]
+    opt = torch.optim.AdamW(groups, lr=a.lr, weight_decay=0.05)
     per_chunk, chunks, losses, t0 = a.batch // a.reuse, [], [], time.time()
     for s in range(a.steps):
         ids = np.arange(s * per_chunk, (s + 1) * per_chunk)
@@ -91,7 +102,7 @@ def main() -> None:
         chunks = [*chunks, (torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))][-a.reuse :]
         x, y = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
         for g in opt.param_groups:
-            g["lr"] = a.lr * min(1.0, (s + 1) / 50)
+            g["lr"] = a.lr * min(1.0, (s + 1) / 50) * g["scale"]
         with torch.autocast("cpu", dtype=torch.bfloat16):
             logits = trainee(x, [None])[0]
         loss = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
@@ -109,6 +120,21 @@ def main() -> None:
             row = dict(tag=a.tag, step=s + 1, loss=round(float(np.mean(losses[-100:])), 3))
             row.update(val=round(float(torch.cat(hits).float().mean()), 3), s=round(time.time() - t0))
             print(json.dumps(row), flush=True)
+
+
+@torch.no_grad()
+def pooled_tubelet_init(model: MoNEViViT, k: int) -> None:
+    """The model's tubelet init with spatial filters constant over KxK pixel blocks, scaled so that
+    at init a patch P token equals a patch P/K token of the KxK-average-pooled frames."""
+    c = model.cfg
+    p = c.patch_size // k
+    r = torch.randn(c.dim, 3, p, p) / (3 * p * p) ** 0.5
+    r = r.repeat_interleave(k, 2).repeat_interleave(k, 3).flatten(1) / (k * k)
+    w, per_frame = model.embed.weight, 3 * c.patch_size**2
+    for t in range(c.tubelet_size):
+        sl = slice(t * per_frame, (t + 1) * per_frame)
+        w[1::2, sl] = r[1::2] / c.tubelet_size
+        w[0::2, sl] = (-1.0 if t < c.tubelet_size / 2 else 1.0) * r[0::2] * 2.0
 
 
 if __name__ == "__main__":
