@@ -276,8 +276,15 @@ class MoNEViViT(nn.Module):
         if cfg.tubelet_size < 2:
             return
         per_frame = 3 * cfg.patch_size**2
+        self.set_tubelet_filters(torch.randn(cfg.dim, per_frame) * (1.0 / per_frame**0.5))
+
+    @torch.no_grad()
+    def set_tubelet_filters(self, r: torch.Tensor) -> None:
+        """The tubelet embedding from one spatial filter per channel, r (D, 3 * patch^2) in (c, py, px)
+        order: odd channels sum the tubelet's frames, even ones take their difference (see above)."""
+        cfg = self.cfg
+        per_frame = 3 * cfg.patch_size**2
         w = self.embed.weight  # (D, tubelet * per_frame), input order (t, c, py, px)
-        r = torch.randn(w.shape[0], per_frame) * (1.0 / per_frame**0.5)
         w.zero_()
         for k in range(cfg.tubelet_size):
             sl = slice(k * per_frame, (k + 1) * per_frame)

@@ -180,15 +180,15 @@ def train(
         if not same_config(state["config"], cfg):
             raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
         model.load_state_dict(state["model"])
-        step = state["step"]
+        step, how = state["step"], ""
         if "opt" in state:
             opt.load_state_dict(state["opt"])  # moves the optimiser state to the parameters' device
         else:
             # weights only (mone.checkpoint pack/unpack of a stopped run): AdamW's first steps from
             # zero moments move every weight by about lr, so ramp the lr up again
             rewarm_from = step
+            how = f" (weights only: fresh optimiser, lr re-warmed over {REWARM})"
         if rank == 0:
-            how = "" if "opt" in state else f" (weights only: fresh optimiser, lr re-warmed over {REWARM})"
             print(f"resuming from {ckpt} at step {step}{how}", flush=True)
     elif cfg.init_from:
         src = resolve(cfg.init_from)

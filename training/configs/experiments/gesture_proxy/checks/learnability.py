@@ -131,11 +131,7 @@ def pooled_tubelet_init(model: MoNEViViT, k: int) -> None:
     p = c.patch_size // k
     r = torch.randn(c.dim, 3, p, p) / (3 * p * p) ** 0.5
     r = r.repeat_interleave(k, 2).repeat_interleave(k, 3).flatten(1) / (k * k)
-    w, per_frame = model.embed.weight, 3 * c.patch_size**2
-    for t in range(c.tubelet_size):
-        sl = slice(t * per_frame, (t + 1) * per_frame)
-        w[1::2, sl] = r[1::2] / c.tubelet_size
-        w[0::2, sl] = (-1.0 if t < c.tubelet_size / 2 else 1.0) * r[0::2] * 2.0
+    model.set_tubelet_filters(r)
 
 
 if __name__ == "__main__":
