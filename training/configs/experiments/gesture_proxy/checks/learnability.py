@@ -9,7 +9,8 @@ flattens the background, --bighand scales the gesturing hand, --classes N keeps 
 (as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0). Two levers
 on the tubelet embedding: --init-pool K makes its initial filters constant over KxK pixels (at init
 a 112/16 token is then a 56/8 token of the pooled frames), --embed-lr S scales its lr (as
-TrainConfig.embed_lr_scale).
+TrainConfig.embed_lr_scale). --pool map replaces the mean over each time step's tokens by attention
+pooling (big_vision's "map" head: a learned query over the tokens, then an MLP).
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))  # training/, for `mone`
 
@@ -56,6 +58,7 @@ def main() -> None:
     ap.add_argument("--init-pool", type=int, default=1, help="tubelet init smooth over KxK pixels")
     ap.add_argument("--embed-lr", type=float, default=1.0, help="lr scale of the tubelet embedding")
     ap.add_argument("--seed", type=int, default=0, help="model init and data (clips, val set) seed")
+    ap.add_argument("--pool", choices=("mean", "map"), default="mean", help="per-step token pooling")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
@@ -86,6 +89,8 @@ def main() -> None:
     model = MoNEViViT(cfg.model)
     if a.init_pool > 1:
         pooled_tubelet_init(model, a.init_pool)
+    if a.pool == "map":
+        model.ln_spatial = MapPool(cfg.model.dim, cfg.model.heads)
     trainee = Trainee(model)
     embed = [model.embed.weight, model.embed.bias]
     rest = [p for p in model.parameters() if all(p is not q for q in embed)]
@@ -121,6 +126,24 @@ def main() -> None:
             row = dict(tag=a.tag, step=s + 1, loss=round(float(np.mean(losses[-100:])), 3))
             row.update(val=round(float(torch.cat(hits).float().mean()), 3), s=round(time.time() - t0))
             print(json.dumps(row), flush=True)
+
+
+class MapPool(nn.Module):
+    """Attention pooling in place of the model's final spatial LayerNorm: returns (B', 1, D), so the
+    model's mean over the token axis that follows leaves it as it is."""
+
+    def __init__(self, d: int, heads: int):
+        super().__init__()
+        self.ln = nn.LayerNorm(d)
+        self.query = nn.Parameter(torch.randn(1, 1, d) * 0.02)
+        self.att = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.ln_mlp = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.ln(x)
+        y = self.att(self.query.expand(len(x), -1, -1), h, h, need_weights=False)[0]
+        return y + self.mlp(self.ln_mlp(y))
 
 
 @torch.no_grad()
