@@ -8,11 +8,11 @@
 #              torch.compile runs of a minute or so each; GPU_BENCH_ARGS="--train-modes eager"
 #              skips them) (gpu-bench.json)
 #   shortcuts  single-frame and shuffled-frame models on the paired classes (shortcuts.json)
-#   b          the gesture recipe: dense_b in the background, beside nested_b -> gate -> mone_b;
-#              then the evaluation. Stops training at STOP_AFTER seconds (default 480) so the
-#              results still come back: a stopped run saves its step (SIGTERM) and comes back as
-#              <run>_partial shards; a second call resumes it, on the warm machine from runs/, on a
-#              cold one from SHARDS.
+#   b          the gesture recipe: dense_b in the background, beside nested_b -> gate -> mone_b
+#              (only when the gate passes, or GATE=ignore); then the evaluation. Stops training at
+#              STOP_AFTER seconds (default 480) so the results still come back: a stopped run saves
+#              its step (SIGTERM) and comes back as <run>_partial shards; a second call resumes it,
+#              on the warm machine from runs/, on a cold one from SHARDS.
 # In a 15-minute device session: `b` first (STOP_AFTER=420), then `bench shortcuts` on the warm
 # machine with what is left; `probe` only when the renderer's speed is in doubt.
 # Everything that must come back goes to $OUT (at most 8 files of 16 MiB): fp32 safetensors shards
@@ -81,7 +81,12 @@ for phase in "$@"; do
         python3 -m mone.gate --checkpoint "$runs/nested_b/final.pt" --out "$runs/gate.json" > "$runs/gate.out" 2>&1
       fi
       cp "$runs"/gate.{json,md} "$out/results/" 2>/dev/null
-      if [[ ! -f "$runs/mone_b/final.pt" ]]; then
+      # as train_gesture_b.sh: no MoNE run on a nested model that fails the gate (its minutes are
+      # better spent on the bench or on more nested steps); GATE=ignore trains it anyway
+      passed='import json, sys; sys.exit(not json.load(open(sys.argv[1]))["passed"])'
+      if [[ ${GATE:-} != ignore ]] && ! python3 -c "$passed" "$runs/gate.json"; then
+        echo "gpu_session.sh: the gate failed (gate.md): mone_b not trained; GATE=ignore trains it anyway"
+      elif [[ ! -f "$runs/mone_b/final.pt" ]]; then
         train mone_b
       fi
     fi

@@ -313,6 +313,7 @@ def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
         "CONFIGS": str(TINY),
         "MONE_RUNS": str(tmp_path / "runs"),
         "OUT": str(tmp_path / "out"),
+        "GATE": "ignore",  # a 3-step model fails the gate
     }
     proc = subprocess.run(
         ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
@@ -348,6 +349,7 @@ def test_gpu_session_resumes_a_stopped_run_on_a_cold_machine(tmp_path):
         "MONE_RUNS": str(tmp_path / "runs"),
         "OUT": str(tmp_path / "out"),
         "SHARDS": str(tmp_path / "shards"),
+        "GATE": "ignore",
     }
     proc = subprocess.run(
         ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
@@ -357,6 +359,26 @@ def test_gpu_session_resumes_a_stopped_run_on_a_cold_machine(tmp_path):
     assert "at step 2 (weights only" in log, log[-2000:]
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {f.split("-")[0] for f in files if f.endswith(".safetensors")} == {"nested_b", "mone_b", "dense_b"}
+
+
+def test_gpu_session_trains_no_mone_model_after_a_failed_gate(tmp_path):
+    """Without GATE=ignore a nested model that fails the gate gets no MoNE run: the nested and dense
+    runs and the gate come back, with the reason in the output."""
+    import tarfile
+
+    env = {**os.environ, "CONFIGS": str(TINY), "MONE_RUNS": str(tmp_path / "runs")}
+    env["OUT"] = str(tmp_path / "out")
+    env.pop("GATE", None)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "the gate failed (gate.md): mone_b not trained" in proc.stdout
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert {f.split("-")[0] for f in files if f.endswith(".safetensors")} == {"nested_b", "dense_b"}
+    assert not (tmp_path / "runs" / "mone_b").exists()
+    with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
+        assert "results/gate.json" in tar.getnames()
 
 
 def test_shortcut_views_remove_motion_or_order():
