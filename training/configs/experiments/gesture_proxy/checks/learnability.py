@@ -4,8 +4,8 @@ simplifications? Fresh clips every step (each used in --reuse steps), a fixed va
 270 clips at the full scene law (or at the simplified one where asked), mean training loss and val
 top-1 every 100 steps, seed 0 (--seed: init and data). The simplifications are label-independent:
 --clean draws at difficulty 0, --noclutter removes the person, props and second hand, --plainbg
-flattens the background, --bighand scales the gesturing hand, --classes N keeps classes 0..N-1,
---curr HOLD,RAMP eases every clip for HOLD steps and then a share falling to 0 over RAMP steps
+flattens the background, --bighand scales the gesturing hand, --classes N keeps classes 0..N-1
+(--class-list I,J,..: those classes), --curr HOLD,RAMP eases every clip for HOLD steps and then a share falling to 0 over RAMP steps
 (as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0). Two levers
 on the tubelet embedding: --init-pool K makes its initial filters constant over KxK pixels (at init
 a 112/16 token is then a 56/8 token of the pooled frames), --embed-lr S scales its lr (as
@@ -52,6 +52,7 @@ def main() -> None:
     ap.add_argument("--plainbg", action="store_true")
     ap.add_argument("--bighand", type=float, default=1.0)
     ap.add_argument("--classes", type=int, default=27)
+    ap.add_argument("--class-list", default="", help="comma-separated class ids (instead of --classes)")
     ap.add_argument("--curr", default="", help="HOLD,RAMP")
     ap.add_argument("--size", type=int, default=64, help="input pixels (the B model: 112)")
     ap.add_argument("--patch", type=int, default=8, help="patch pixels (the B model: 16)")
@@ -69,6 +70,9 @@ def main() -> None:
 
     def make(split: str, idx: np.ndarray, easy: bool = False):
         labels = idx % a.classes if a.classes < 27 else None
+        if a.class_list:
+            keep = np.array([int(c) for c in a.class_list.split(",")])
+            labels = keep[idx % len(keep)]
         pack = sample_scenes(
             a.seed, split, idx, dataclasses.replace(spec, difficulty=0.0) if easy else spec, labels
         )
