@@ -5,12 +5,13 @@ simplifications? Fresh clips every step (each used in --reuse steps), a fixed va
 top-1 every 100 steps, seed 0 (--seed: init and data). The simplifications are label-independent:
 --clean draws at difficulty 0, --noclutter removes the person, props and second hand, --plainbg
 flattens the background, --bighand scales the gesturing hand, --classes N keeps classes 0..N-1
-(--class-list I,J,..: those classes), --curr HOLD,RAMP eases every clip for HOLD steps and then a share falling to 0 over RAMP steps
-(as TrainConfig.curriculum; eased = hand_scene.ease of a clip drawn at difficulty 0). Two levers
-on the tubelet embedding: --init-pool K makes its initial filters constant over KxK pixels (at init
-a 112/16 token is then a 56/8 token of the pooled frames), --embed-lr S scales its lr (as
-TrainConfig.embed_lr_scale). --pool map replaces the mean over each time step's tokens by attention
-pooling (big_vision's "map" head: a learned query over the tokens, then an MLP).
+(--class-list I,J,..: those classes), --curr HOLD,RAMP eases every clip for HOLD steps and then a
+share falling to 0 over RAMP steps (as TrainConfig.curriculum; eased = hand_scene.ease of a clip
+drawn at difficulty 0). Two levers on the tubelet embedding: --init-pool K makes its initial
+filters constant over KxK pixels (at init a 112/16 token is then a 56/8 token of the pooled
+frames), --embed-lr S scales its lr (as TrainConfig.embed_lr_scale). --pool map replaces the mean
+over each time step's tokens by attention pooling (big_vision's "map" head: a learned query over
+the tokens, then an MLP).
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
