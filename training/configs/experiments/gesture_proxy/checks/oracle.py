@@ -54,11 +54,11 @@ def features(pack, spec, known_hand: bool, coarse: bool, rng: np.random.Generato
     return torch.cat([hands.flatten(1), objects.flatten(1), camera.flatten(1)], dim=1)
 
 
-def make_set(split: str, n: int, spec, known_hand: bool, coarse: bool, seed: int, start: int = 0):
+def make_set(split: str, n: int, spec, known_hand: bool, coarse: bool, seed: int):
     rng = np.random.default_rng([seed, 1 if split == "train" else 2])
     xs, ys = [], []
-    for lo in range(start, start + n, 2000):
-        pack = sample_scenes(seed, split, np.arange(lo, min(lo + 2000, start + n)), spec)
+    for lo in range(0, n, 2000):
+        pack = sample_scenes(seed, split, np.arange(lo, min(lo + 2000, n)), spec)
         xs.append(features(pack, spec, known_hand, coarse, rng))
         ys.append(pack.label)
     return torch.cat(xs), torch.cat(ys)
@@ -101,7 +101,6 @@ def main() -> None:
         net.train()
         return pred, float((pred == y).float().mean())
 
-    step = 0
     for epoch in range(a.epochs):
         order = torch.randperm(len(xtr), generator=gen)
         for i in range(0, len(xtr) - 255, 256):
@@ -111,7 +110,6 @@ def main() -> None:
             loss.backward()
             opt.step()
             sched.step()
-            step += 1
         if (epoch + 1) % 10 == 0 or epoch + 1 == a.epochs:
             _, tr = top1(xtr[:5400], ytr[:5400])
             _, te = top1(xte, yte)
