@@ -14,6 +14,11 @@ CONFIG = dict(
         heads=4,
         spatial_depth=6,
         temporal_depth=1,
+        # tokens from a small conv stack, not one linear map per tubelet: on single frames of the
+        # full scene law the linear embedding (patch 16 or 8) stayed at chance on open hand vs two
+        # fingers, a conv stem learned it, and on clips it separated a hand / two-finger pair where
+        # the linear one stalled at 59% (experiments/gesture_proxy, checks/shape.py)
+        stem="conv",
     ),
     dataset="gestures",
     fps=12.0,
@@ -32,9 +37,5 @@ CONFIG = dict(
     render_compile=True,
     render_reuse=4,
     router_lr_scale=10.0,  # the router learns only through alpha * r (alpha starts at 0)
-    # the tubelet embedding's lr at 1/4: under Adam a token's change per step grows with the
-    # embedding's fan-in (1,536 here, 4x patch 8's); at 112 px / patch 16 a D=128 proxy stayed at
-    # chance with 1.0 and learned with 0.25 (experiments/gesture_proxy)
-    embed_lr_scale=0.25,
     router_weight_decay=0.0,
 )

@@ -6,7 +6,7 @@ CONFIG = dict(
     name="nested_b",
     # D=256 (experts 32/64/128/256), 6 spatial blocks; 112 px, patch 16 -> a 7x7 grid; 16 frames at
     # 12 fps (1.33 s: a whole gesture, and Jester's frame rate); tubelet 2 -> 8 time steps.
-    # 5.95 M parameters (23.8 MB fp32), 2.07 GMACs per clip dense.
+    # 5.82 M parameters (23.3 MB fp32), 2.16 GMACs per clip dense (the conv stem: 0.25 of them).
     model=dict(
         num_classes=27,
         frames=16,
@@ -17,10 +17,15 @@ CONFIG = dict(
         heads=4,
         spatial_depth=6,
         temporal_depth=1,
+        # tokens from a small conv stack, not one linear map per tubelet: on single frames of the
+        # full scene law the linear embedding (patch 16 or 8) stayed at chance on open hand vs two
+        # fingers, a conv stem learned it, and on clips it separated a hand / two-finger pair where
+        # the linear one stalled at 59% (experiments/gesture_proxy, checks/shape.py)
+        stem="conv",
     ),
     dataset="gestures",
     fps=12.0,
-    # nested_all runs the four widths each step (2.1x a dense step's FLOPs)
+    # nested_all runs the four widths each step (2.18x a dense step's FLOPs)
     stages=[dict(name="nested", mode="nested_all", steps=2000, lr=5e-4, warmup=200)],
     batch_size=256,
     val_clips=2048,
@@ -36,9 +41,5 @@ CONFIG = dict(
     # from scratch the full scene law stays at chance for hundreds of steps, eased clips do not
     # (experiments/gesture_proxy: D=128, 64 px, batch 32); lr 5e-4, not 1e-3, for the same reason
     curriculum=(300, 700),
-    # the tubelet embedding's lr at 1/4: under Adam a token's change per step grows with the
-    # embedding's fan-in (1,536 here, 4x patch 8's); at 112 px / patch 16 a D=128 proxy stayed at
-    # chance with 1.0 and learned with 0.25 (experiments/gesture_proxy)
-    embed_lr_scale=0.25,
     label_smoothing=0.1,
 )

@@ -87,8 +87,11 @@ def save_weights(path: Path, model, step: int, cfg: TrainConfig) -> None:
 
 def same_config(stored: dict, cfg: TrainConfig) -> bool:
     """A checkpoint may resume under this config if every setting agrees; settings added to
-    TrainConfig after the checkpoint was written count as agreeing when they hold their default."""
+    TrainConfig (or to its model) after the checkpoint was written count as agreeing when they hold
+    their default."""
     current, defaults = cfg.to_dict(), TrainConfig(name=cfg.name).to_dict()
+    if isinstance(stored.get("model"), dict):
+        stored = {**stored, "model": {**defaults["model"], **stored["model"]}}
     return all(stored.get(k, defaults[k]) == v for k, v in current.items()) and set(stored) <= set(current)
 
 

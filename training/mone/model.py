@@ -2,6 +2,7 @@
 
     video (B, T, 3, H, W)
       -> tubelet embedding + spatial position       tokens (B*T', N, D), T' = T / tubelet
+         (stem="conv": a small conv stack per tubelet instead of one linear map, see ConvStem)
       -> router (first spatial layer only)         probs (B*T', N, E)
       -> Expert Preferred Routing per time step    permutation into contiguous expert groups
       -> spatial MoNE blocks (groups kept sorted)  (B*T', N, D)
@@ -45,10 +46,17 @@ class ModelConfig:
     # What the router reads [I]: "tokens" = the embedded tokens x, "ln1" = LN(x) with the first
     # block's own pre-LN (what that block's experts read; no new parameters).
     router_input: str = "tokens"
+    # How tubelets become tokens: "linear" = ViViT's one linear map per tubelet; "conv" = ConvStem.
+    stem: str = "linear"
+    stem_width: int = 24  # ConvStem's first conv's channels (doubling at each later stride-2 conv)
 
     def __post_init__(self) -> None:
         if self.router_input not in ("tokens", "ln1"):
             raise ValueError(f"router_input must be 'tokens' or 'ln1', not {self.router_input!r}")
+        if self.stem not in ("linear", "conv"):
+            raise ValueError(f"stem must be 'linear' or 'conv', not {self.stem!r}")
+        if self.stem == "conv" and (self.patch_size < 2 or self.patch_size & (self.patch_size - 1)):
+            raise ValueError(f"stem='conv' needs a power-of-two patch_size, not {self.patch_size}")
 
     @classmethod
     def from_dict(cls, d: dict) -> ModelConfig:
@@ -72,6 +80,11 @@ class ModelConfig:
     @property
     def time_steps(self) -> int:
         return self.frames // self.tubelet_size
+
+    @property
+    def stem_channels(self) -> list[int]:
+        """ConvStem's stride-2 convs' output channels (log2(patch) of them)."""
+        return [self.stem_width * 2**i for i in range(self.patch_size.bit_length() - 1)]
 
     @property
     def widths(self) -> list[int]:
@@ -221,6 +234,49 @@ def patchify(video: torch.Tensor, tubelet: int, patch: int) -> torch.Tensor:
     return x.reshape(b, t // tubelet, gh * gw, tubelet * c * patch * patch)
 
 
+class ConvStem(nn.Module):
+    """Tokens from a small conv stack instead of one linear map per tubelet ("Early convolutions help
+    transformers see better", Xiao et al. 2021): the tubelet's frames stacked as channels (so the
+    first conv sees motion), log2(patch) 3x3 stride-2 convs with ReLU, then a 1x1 conv to D: one
+    token per patch, as the linear embedding. Why: at 112 px / patch 16 a finger is a few pixels of a
+    1,536-value tubelet; on single frames of the rendered gestures a ViT with the linear embedding
+    stayed at chance on open hand vs two fingers where this stem learned it (experiments/
+    gesture_proxy). No normalisation: the model has no train/eval modes and the graph stays Conv+Relu.
+    """
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        layers, c = [], cfg.tubelet_size * 3
+        for w in cfg.stem_channels:
+            layers += [nn.Conv2d(c, w, 3, stride=2, padding=1), nn.ReLU()]
+            c = w
+        self.convs = nn.Sequential(*layers, nn.Conv2d(c, cfg.dim, 1))
+        # He init through the ReLUs and a variance-keeping last conv: tokens of about the linear
+        # stem's scale (std ~0.8 on rendered clips). PyTorch's default conv init shrinks each layer,
+        # leaving tokens at 0.04, under the position embedding's 0.5; that stem learned slower.
+        for m in self.convs:
+            if isinstance(m, nn.Conv2d):
+                gain = "relu" if m.kernel_size[0] > 1 else "linear"
+                nn.init.kaiming_normal_(m.weight, nonlinearity=gain)
+                nn.init.zeros_(m.bias)
+        if cfg.tubelet_size > 1:  # the linear stem's motion-aware init, on the first conv's frames
+            with torch.no_grad():
+                w = self.convs[0].weight  # (C, tubelet * 3, 3, 3), input channels (t, c)
+                r = w[:, :3].clone() * cfg.tubelet_size**0.5  # one frame's filters, He scale
+                for k in range(cfg.tubelet_size):
+                    sign = -1.0 if k < cfg.tubelet_size / 2 else 1.0
+                    w[1::2, 3 * k : 3 * k + 3] = r[1::2] / cfg.tubelet_size  # odd: appearance
+                    w[0::2, 3 * k : 3 * k + 3] = sign * r[0::2] * 2.0  # even: motion, boosted
+
+    def forward(self, video: torch.Tensor) -> torch.Tensor:
+        """(B, T, 3, H, W) -> (B, T', N, D), N row-major as patchify's."""
+        cfg = self.cfg
+        b, t, c, h, w = video.shape
+        x = self.convs(video.reshape(b * (t // cfg.tubelet_size), cfg.tubelet_size * c, h, w))
+        return x.flatten(2).transpose(1, 2).reshape(b, t // cfg.tubelet_size, -1, cfg.dim)
+
+
 # Nested experts read a *prefix* of the features, so every init below interleaves its channel kinds
 # (sin/cos, x/y, motion/appearance): any prefix d_j then holds all kinds, not just the first one.
 def sincos_1d(length: int, dim: int, pos: torch.Tensor | None = None) -> torch.Tensor:
@@ -243,7 +299,10 @@ class MoNEViViT(nn.Module):
         super().__init__()
         self.cfg = cfg
         d = cfg.dim
-        self.embed = nn.Linear(cfg.tubelet_size * 3 * cfg.patch_size**2, d)
+        if cfg.stem == "conv":
+            self.embed = ConvStem(cfg)
+        else:
+            self.embed = nn.Linear(cfg.tubelet_size * 3 * cfg.patch_size**2, d)
         # learned position embeddings, initialised to 2D/1D sin-cos so that position (what motion is
         # made of) is visible from the first step rather than buried at 0.02 scale [I]
         self.pos_spatial = nn.Parameter(sincos_2d(cfg.grid, cfg.grid, d))
@@ -273,7 +332,7 @@ class MoNEViViT(nn.Module):
         nested prefix sees motion; random spatial filters. Same architecture and parameter count.
         From scratch on 2 CPU cores a random init spent the whole budget at chance; this one learns."""
         cfg = self.cfg
-        if cfg.tubelet_size < 2:
+        if cfg.tubelet_size < 2 or cfg.stem != "linear":
             return
         per_frame = 3 * cfg.patch_size**2
         self.set_tubelet_filters(torch.randn(cfg.dim, per_frame) * (1.0 / per_frame**0.5))
@@ -326,7 +385,8 @@ class MoNEViViT(nn.Module):
         cfg = self.cfg
         b = video.shape[0]
         n, e = cfg.tokens_per_step, cfg.num_experts
-        x = self.embed(patchify(video, cfg.tubelet_size, cfg.patch_size)) + self.pos_spatial  # (B, T', N, D)
+        x = self.embed(video if cfg.stem == "conv" else patchify(video, cfg.tubelet_size, cfg.patch_size))
+        x = x + self.pos_spatial  # (B, T', N, D)
         x = x.reshape(b * cfg.time_steps, n, cfg.dim)
         if counts is None:
             # dense ViViT (the baseline): no router, every token full width, MLP branch unscaled
@@ -370,8 +430,16 @@ def macs_table(cfg: ModelConfig) -> dict:
     d, n, t = cfg.dim, cfg.tokens_per_step, cfg.time_steps
     per_token = [cfg.spatial_depth * (2 * cfg.mlp_ratio * d * w + 4 * d * w + 2 * n * d) for w in cfg.widths]
     temporal_block = t * (4 * d * d + 2 * cfg.mlp_ratio * d * d + 2 * t * d)
+    embed = n * cfg.tubelet_size * 3 * cfg.patch_size**2 * d  # per time step
+    if cfg.stem == "conv":
+        c_in, side, embed = cfg.tubelet_size * 3, cfg.image_size, 0
+        for c in cfg.stem_channels:
+            side //= 2
+            embed += side * side * c * c_in * 9
+            c_in = c
+        embed += n * c_in * d
     dense = (
-        t * n * cfg.tubelet_size * 3 * cfg.patch_size**2 * d  # tubelet embedding
+        t * embed  # tubelet embedding
         + t * n * d * cfg.num_experts  # router
         + cfg.temporal_depth * temporal_block
         + d * cfg.num_classes

@@ -144,10 +144,23 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
     # -- tubelet embedding: (1, T, 3, H, W) -> (T', N, tubelet*3*p*p) -> (T', N, D) --------------
     g.scope = "embed"
     p, gh = cfg.patch_size, cfg.grid
-    x = g.reshape("video", [ts, cfg.tubelet_size, 3, gh, p, gh, p])
-    x = g.op("Transpose", [x], perm=[0, 3, 5, 1, 2, 4, 6])  # (T', gh, gw, tubelet, C, p, p)
-    x = g.reshape(x, [ts, n, cfg.tubelet_size * 3 * p * p])
-    x = g.op("Add", [g.linear(x, t(model.embed.weight), t(model.embed.bias)), g.const(t(model.pos_spatial))])
+    if cfg.stem == "conv":  # ConvStem: (T', tubelet*C, H, W) -> Conv/Relu stack -> (T', N, D)
+        x = g.reshape("video", [ts, cfg.tubelet_size * 3, cfg.image_size, cfg.image_size])
+        for conv in [m for m in model.embed.convs if isinstance(m, torch.nn.Conv2d)]:
+            k = conv.kernel_size[0]
+            w, b = g.const(t(conv.weight), hint="w"), g.const(t(conv.bias), hint="b")
+            x = g.op("Conv", [x, w, b], kernel_shape=[k, k], strides=list(conv.stride), pads=[k // 2] * 4)
+            if k > 1:
+                x = g.op("Relu", [x])
+        x = g.op("Transpose", [g.reshape(x, [ts, d, n])], perm=[0, 2, 1])
+        x = g.op("Add", [x, g.const(t(model.pos_spatial))])
+    else:
+        x = g.reshape("video", [ts, cfg.tubelet_size, 3, gh, p, gh, p])
+        x = g.op("Transpose", [x], perm=[0, 3, 5, 1, 2, 4, 6])  # (T', gh, gw, tubelet, C, p, p)
+        x = g.reshape(x, [ts, n, cfg.tubelet_size * 3 * p * p])
+        x = g.op(
+            "Add", [g.linear(x, t(model.embed.weight), t(model.embed.bias)), g.const(t(model.pos_spatial))]
+        )
 
     if dense:
         groups = [(e - 1, None)]

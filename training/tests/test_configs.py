@@ -203,7 +203,6 @@ MEASURED_AGAINST = [
             "ckpt_every",
             "curriculum",
             "stages",
-            "embed_lr_scale",
         },
     ),
     ("gesture_proxy/dense_g64_clean", "gesture_proxy/nested_g64", {"name", "stages", "scene"}),
@@ -439,3 +438,14 @@ def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
     per_clip_mone = sum(gmacs(m, budget.counts_for_budget(b, n, e)) for b in budgets) / len(budgets)
     mone_total = nested.total_steps * per_clip_nested + mone.total_steps * per_clip_mone
     assert dense.total_steps == round(mone_total / gmacs(m, None))
+
+
+def test_same_config_fills_model_settings_added_later():
+    """A checkpoint written before a model setting existed matches while that setting holds its
+    default, and not once it differs."""
+    cfg = load_config("mone_s")
+    stored = cfg.to_dict()
+    del stored["model"]["stem"], stored["model"]["stem_width"]
+    assert same_config(stored, cfg)
+    assert not same_config({**stored, "model": {**stored["model"], "stem": "conv"}}, cfg)
+    assert not same_config({**stored, "model": {**stored["model"], "dim": 64}}, cfg)

@@ -152,15 +152,22 @@ def test_weights_are_stored_once(exported):
     assert params <= floats < 1.05 * params
 
 
+def export_variant(exported, tmp_path: Path, name: str, seed: int, **model) -> MoNEViViT:
+    """The tiny config with these model settings: a random checkpoint, exported to tmp_path/models
+    as `name` with the parity check at every golden budget (asserted here)."""
+    tiny = copy.deepcopy(exported["tiny_dict"])
+    tiny["model"].update(model)
+    ckpt = tmp_path / f"{name}.pt"
+    model = random_checkpoint(tiny, ckpt, seed=seed)
+    res = export(ckpt, tmp_path / "models", name, do_check=True)
+    assert res["check"]["max_logit_diff"] <= TOLERANCE
+    return model
+
+
 def test_router_on_ln1_exports_with_parity(exported, tmp_path):
     """router_input="ln1": the graph normalises with the first block's LN before the router, and
     still matches PyTorch at every golden budget and in its routing."""
-    tiny = copy.deepcopy(exported["tiny_dict"])
-    tiny["model"]["router_input"] = "ln1"
-    ckpt = tmp_path / "tiny-ln1.pt"
-    model = random_checkpoint(tiny, ckpt, seed=1)
-    res = export(ckpt, tmp_path / "models", "tiny-ln1", do_check=True)
-    assert res["check"]["max_logit_diff"] <= TOLERANCE
+    model = export_variant(exported, tmp_path, "tiny-ln1", seed=1, router_input="ln1")
     sess = session(tmp_path / "models" / "tiny-ln1.onnx")
     frames = golden_frames(tmp_path / "models", "tiny-ln1")
     _, _, probs = run_onnx(sess, frames, [4, 4, 4, 4])
@@ -172,6 +179,24 @@ def test_router_on_ln1_exports_with_parity(exported, tmp_path):
     assert np.allclose(probs, aux["probs"][0].numpy(), atol=1e-5)
     # the setting is live: reading x instead of LN(x) gives other router probabilities
     assert not np.allclose(probs, aux_tokens["probs"][0].numpy(), atol=1e-3)
+
+
+def test_conv_stem_exports_with_parity(exported, tmp_path):
+    """stem="conv": the graph's Conv/Relu stack matches PyTorch at every golden budget, routes the
+    same, keeps the placement rules, and its metadata counts the stem's MACs."""
+    model = export_variant(exported, tmp_path, "tiny-conv", seed=2, stem="conv")
+    proto = onnx.load(str(tmp_path / "models" / "tiny-conv.onnx"))
+    assert sum(n.op_type == "Conv" for n in proto.graph.node) == len(model.cfg.stem_channels) + 1
+    check_graph_rules(proto)
+    frames = golden_frames(tmp_path / "models", "tiny-conv")
+    _, expert, _ = run_onnx(session(tmp_path / "models" / "tiny-conv.onnx"), frames, [4, 4, 4, 4])
+    with torch.no_grad():
+        _, aux = model(to_input(frames[None]), [4, 4, 4, 4])
+    assert (expert == aux["expert"][0].numpy()).all()
+    meta = json.loads((tmp_path / "models" / "tiny-conv.json").read_text())
+    assert (
+        meta["macs"]["dense"] == macs_table(model.cfg)["dense"] != macs_table(exported["model"].cfg)["dense"]
+    )
 
 
 def golden_frames(out: Path, name: str) -> np.ndarray:

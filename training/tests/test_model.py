@@ -470,3 +470,39 @@ def test_router_input_setting(tiny_model_cfg):
         on_tokens = model.router(x).softmax(-1)
     assert torch.allclose(probs, expected, atol=1e-6)
     assert not torch.allclose(probs, on_tokens, atol=1e-3)
+
+
+def test_conv_stem_tokens_macs_and_settings(tiny_model_cfg, tiny_video):
+    """stem="conv": one token per patch from the tubelet's frames (both frames and the pixels of a
+    token's own patch reach it), the MACs table counts what the convolutions compute, the linear
+    stem's MACs are unchanged, and bad settings are refused."""
+    cfg = ModelConfig.from_dict({**tiny_model_cfg.to_dict(), "stem": "conv"})
+    assert cfg.stem_channels == [24, 48, 96]  # patch 8: three stride-2 convs
+    torch.manual_seed(0)
+    model = MoNEViViT(cfg).eval()
+    tokens = model.embed(tiny_video)
+    assert tokens.shape == (2, cfg.time_steps, cfg.tokens_per_step, cfg.dim)
+    logits, _ = model(tiny_video, budget.counts_for_budget(0.5, cfg.tokens_per_step))
+    assert logits.shape == (2, cfg.num_classes)
+    # tubelet 0's second frame, inside token 5's patch (row 1, col 1): changes tubelet 0 only
+    video = tiny_video.clone()
+    p = cfg.patch_size
+    video[0, 1, :, p + 3, p + 3] += 5.0
+    moved = (model.embed(video) - tokens).abs().amax(-1)  # (B, T', N)
+    assert moved[0, 0, 5] > 1e-3 and moved[0, 1:].max() == 0 and moved[1].max() == 0
+    # MACs: the table's embedding term equals what torch counts for the stem (FLOPs = 2 MACs)
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as fc:
+        model.embed(tiny_video[:1])
+    linear = ModelConfig.from_dict(tiny_model_cfg.to_dict())
+    embed_linear = cfg.time_steps * cfg.tokens_per_step * cfg.tubelet_size * 3 * p * p * cfg.dim
+    stem_macs = macs_table(cfg)["dense"] - (macs_table(linear)["dense"] - embed_linear)
+    assert stem_macs == fc.get_total_flops() / 2
+    assert macs_table(linear)["per_token"] == macs_table(cfg)["per_token"]
+    with pytest.raises(ValueError, match="stem"):
+        ModelConfig.from_dict({**tiny_model_cfg.to_dict(), "stem": "resnet"})
+    with pytest.raises(ValueError, match="power-of-two"):
+        ModelConfig.from_dict(
+            {**tiny_model_cfg.to_dict(), "stem": "conv", "patch_size": 12, "image_size": 36}
+        )

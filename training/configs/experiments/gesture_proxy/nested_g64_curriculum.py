@@ -17,6 +17,8 @@ CONFIG = dict(
         mlp_ratio=4,
         num_experts=4,
         router_input="tokens",
+        stem="linear",
+        stem_width=24,
     ),
     stages=[
         dict(

@@ -18,6 +18,8 @@ CONFIG = dict(
         mlp_ratio=4,
         num_experts=4,
         router_input="ln1",
+        stem="linear",
+        stem_width=24,
     ),
     stages=[
         dict(

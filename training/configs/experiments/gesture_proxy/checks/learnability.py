@@ -11,7 +11,7 @@ drawn at difficulty 0). Two levers on the tubelet embedding: --init-pool K makes
 filters constant over KxK pixels (at init a 112/16 token is then a 56/8 token of the pooled
 frames), --embed-lr S scales its lr (as TrainConfig.embed_lr_scale). --pool map replaces the mean
 over each time step's tokens by attention pooling (big_vision's "map" head: a learned query over
-the tokens, then an MLP).
+the tokens, then an MLP); --stem conv makes tokens with the model's ConvStem.
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
@@ -61,11 +61,12 @@ def main() -> None:
     ap.add_argument("--embed-lr", type=float, default=1.0, help="lr scale of the tubelet embedding")
     ap.add_argument("--seed", type=int, default=0, help="model init and data (clips, val set) seed")
     ap.add_argument("--pool", choices=("mean", "map"), default="mean", help="per-step token pooling")
+    ap.add_argument("--stem", choices=("linear", "conv"), default="linear", help="ModelConfig.stem")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     base = load_config("experiments/gesture_proxy/dense_g64_clean").to_dict()
-    model = {**base["model"], "image_size": a.size, "patch_size": a.patch}
+    model = {**base["model"], "image_size": a.size, "patch_size": a.patch, "stem": a.stem}
     cfg = TrainConfig.from_dict({**base, "model": model, "scene": {"difficulty": 0.0 if a.clean else 1.0}})
     spec = gesture_spec(cfg)
 
@@ -97,7 +98,7 @@ def main() -> None:
     if a.pool == "map":
         model.ln_spatial = MapPool(cfg.model.dim, cfg.model.heads)
     trainee = Trainee(model)
-    embed = [model.embed.weight, model.embed.bias]
+    embed = list(model.embed.parameters())
     rest = [p for p in model.parameters() if all(p is not q for q in embed)]
     groups = [dict(params=embed, scale=a.embed_lr), dict(params=rest, scale=1.0)]
     opt = torch.optim.AdamW(groups, lr=a.lr, weight_decay=0.05)
