@@ -506,3 +506,17 @@ def test_conv_stem_tokens_macs_and_settings(tiny_model_cfg, tiny_video):
         ModelConfig.from_dict(
             {**tiny_model_cfg.to_dict(), "stem": "conv", "patch_size": 12, "image_size": 36}
         )
+
+
+def test_conv_stem_first_conv_starts_motion_aware(tiny_model_cfg):
+    """At init the first conv's even channels see the tubelet's frame difference (zero on a still
+    tubelet, not on a moving one) and its odd channels their mean, as the linear stem's init."""
+    torch.manual_seed(0)
+    model = MoNEViViT(ModelConfig.from_dict({**tiny_model_cfg.to_dict(), "stem": "conv"}))
+    conv = model.embed.convs[0]
+    frame = torch.randn(1, 3, 32, 32, generator=_gen(1))
+    still = conv(torch.cat([frame, frame], 1))
+    moving = conv(torch.cat([frame, frame.roll(4, dims=3)], 1))
+    assert still[:, 0::2].abs().max() < 1e-5 < moving[:, 0::2].abs().max()
+    assert still[:, 1::2].abs().max() > 0.1
+    assert torch.allclose(conv.weight[1::2, :3], conv.weight[1::2, 3:])
