@@ -146,12 +146,13 @@ def build_graph(model: MoNEViViT, dense: bool = False) -> onnx.ModelProto:
     p, gh = cfg.patch_size, cfg.grid
     if cfg.stem == "conv":  # ConvStem: (T', tubelet*C, H, W) -> Conv/Relu stack -> (T', N, D)
         x = g.reshape("video", [ts, cfg.tubelet_size * 3, cfg.image_size, cfg.image_size])
-        for conv in [m for m in model.embed.convs if isinstance(m, torch.nn.Conv2d)]:
-            k = conv.kernel_size[0]
-            w, b = g.const(t(conv.weight), hint="w"), g.const(t(conv.bias), hint="b")
-            x = g.op("Conv", [x, w, b], kernel_shape=[k, k], strides=list(conv.stride), pads=[k // 2] * 4)
-            if k > 1:
+        for m in model.embed.convs:  # op for module, in the module's order
+            if isinstance(m, torch.nn.ReLU):
                 x = g.op("Relu", [x])
+                continue
+            w, b = g.const(t(m.weight), hint="w"), g.const(t(m.bias), hint="b")
+            pads = [m.padding[0]] * 4
+            x = g.op("Conv", [x, w, b], kernel_shape=list(m.kernel_size), strides=list(m.stride), pads=pads)
         x = g.op("Transpose", [g.reshape(x, [ts, d, n])], perm=[0, 2, 1])
         x = g.op("Add", [x, g.const(t(model.pos_spatial))])
     else:
