@@ -66,7 +66,15 @@ describe('the shipped model index', () => {
   });
 
   it('gives the motion models unmirrored camera frames (trained on unmirrored scenes)', () => {
-    expect(index.models.every((m) => !m.camera_mirrored)).toBe(true);
+    const motion = index.models.filter((m) => m.task.startsWith('motion'));
+    expect(motion.map((m) => m.id)).toEqual(['mone-vivit-s', 'vivit-dense-s']);
+    expect(motion.every((m) => !m.camera_mirrored)).toBe(true);
+    // the gesture models, once shipped, were trained on mirrored (selfie-view) directions
+    expect(
+      index.models
+        .filter((m) => m.task.startsWith('hand gestures'))
+        .every((m) => m.camera_mirrored),
+    ).toBe(true);
   });
 });
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -228,7 +229,11 @@ def recipe(tmp_path_factory):
         "DEVICE": "cpu",
         "GATE": "ignore",  # a 3-step model fails the gate; the script must go on when told to
         "TRANSFER_CLIPS": "27",
+        "SAMPLES": str(tmp / "samples"),
+        "SAMPLE_ARGS": "--size 28 --fps 12",  # small clips, still the model's 7x7 grid and 16 frames
     }
+    (tmp / "models").mkdir()
+    shutil.copy(ROOT.parent / "public" / "models" / "index.json", tmp / "models" / "index.json")
     proc = subprocess.run(
         ["bash", str(ROOT / "train_gesture_b.sh")], env=env, capture_output=True, text=True, timeout=900
     )
@@ -278,9 +283,7 @@ def test_recipe_exports_the_gesture_models(recipe):
 
 
 def test_recipe_judges_int8_weights_for_wasm(recipe):
-    """Step 6: each export gets its int8 verdict on the test split (shipped or not, by the rule)."""
-    import shutil
-
+    """Each export gets its int8 verdict on the test split (shipped or not, by the rule)."""
     if shutil.which("node") is None or not (ROOT.parent / "node_modules" / "onnxruntime-web").exists():
         pytest.skip("no Node/node_modules: the recipe skips int8 (and says so)")
     tmp, _ = recipe
@@ -291,6 +294,34 @@ def test_recipe_judges_int8_weights_for_wasm(recipe):
         assert report["clips"] == 27
         assert listed == ([f"{name}.int8.onnx"] if report["ship"] else [])
         assert (tmp / "models" / f"{name}.int8.onnx").exists() == report["ship"]
+
+
+def test_recipe_ships_samples_and_index_entries(recipe):
+    """The last step: one sample per class, and both models in the app's index with the numbers of
+    their exports, camera frames mirrored; the motion models' entries and defaults untouched."""
+    import jsonschema
+
+    from mone.model_index import SCHEMA, dense_gmacs
+
+    tmp, _ = recipe
+    index = json.loads((tmp / "models" / "index.json").read_text())
+    jsonschema.validate(index, json.loads(SCHEMA.read_text()))
+    shipped = json.loads((ROOT.parent / "public" / "models" / "index.json").read_text())["models"]
+    by_id = {m["id"]: m for m in index["models"]}
+    assert [by_id[m["id"]] for m in shipped] == shipped
+    assert list(by_id)[len(shipped) :] == ["vivit-dense-gesture-b", "mone-gesture-b"]
+    for name, kind in (("mone-gesture-b", "mone"), ("vivit-dense-gesture-b", "dense")):
+        entry, meta = by_id[name], json.loads((tmp / "models" / f"{name}.json").read_text())
+        assert (entry["kind"], entry["classes"], entry["camera_mirrored"]) == (kind, 27, True)
+        assert entry["model_bytes"] == (tmp / "models" / f"{name}.onnx").stat().st_size
+        assert entry["dense_gmacs"] == dense_gmacs(meta) and "default_for" not in entry
+        samples = json.loads((tmp / "models" / entry["samples"]).read_text())["samples"]
+        assert [s["label"] for s in samples] == list(GESTURES)
+        assert all((tmp / "samples" / s["file"]).stat().st_size > 0 for s in samples)
+        assert {(s["width"], s["frames"], s["fps"]) for s in samples} == {(28, 16, 12)}
+    assert by_id["mone-gesture-b"]["baseline"] == "vivit-dense-gesture-b"
+    mone_params = by_id["mone-gesture-b"]["parameters"]
+    assert mone_params > by_id["vivit-dense-gesture-b"]["parameters"]  # the router and the scalings
 
 
 def test_recipe_without_ignore_stops_at_a_failed_gate(recipe, tmp_path):
@@ -325,11 +356,27 @@ def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
     with tarfile.open(tmp_path / "out" / "results.tar.gz") as tar:
         names = tar.getnames()
     assert {"results/gate.json", "results/eval.json", "results/mone_b_log.jsonl"} <= set(names)
-    from mone.checkpoint import unpack
+    # back on the CPU machine: unpack_gpu_session.sh puts the runs and the results where
+    # ship_gesture_b.sh expects them
+    env = {**os.environ, "MONE_RUNS": str(tmp_path / "back"), "RESULTS": str(tmp_path / "results")}
+    proc = subprocess.run(
+        ["bash", str(ROOT / "unpack_gpu_session.sh"), str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert {p.name for p in (tmp_path / "results").iterdir()} >= {"gate.json", "eval.json", "logs"}
+    assert (tmp_path / "results" / "logs" / "mone_b_log.jsonl").is_file()
+    from mone.checkpoint import read_checkpoint
     from mone.export import export
 
-    ckpt = unpack(sorted((tmp_path / "out").glob("mone_b-*.safetensors")), tmp_path / "back" / "final.pt")
-    result = export(ckpt, tmp_path / "models", "mone-gesture-b", do_check=False)
+    for run in ("nested_b", "dense_b", "mone_b"):
+        assert read_checkpoint(tmp_path / "back" / run / "final.pt")[1].name == run
+    result = export(
+        tmp_path / "back" / "mone_b" / "final.pt", tmp_path / "models", "mone-gesture-b", do_check=False
+    )
     assert result["bytes"] > 0
 
 

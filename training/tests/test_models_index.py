@@ -82,3 +82,28 @@ def test_baselines_are_dense_models_of_the_same_task():
         assert metadata(baseline["id"])["labels"] == metadata(m["id"])["labels"]
         assert baseline["samples"] == m["samples"]
         assert baseline["camera_mirrored"] == m["camera_mirrored"]
+
+
+@pytest.mark.parametrize("entry", MODELS, ids=[m["id"] for m in MODELS])
+def test_index_tool_rebuilds_each_entry(entry):
+    """mone.model_index (what ship_gesture_b.sh adds the gesture models with) derives every number
+    of an entry from the export and the model; given the rest, it rebuilds the shipped entry, and
+    putting it back leaves the index as it is."""
+    from mone.config import load_config
+    from mone.model import MoNEViViT
+    from mone.model_index import entry_for, parameters, upsert, validate_index
+
+    config = {"mone-vivit-s": "mone_s", "vivit-dense-s": "dense_s"}[entry["id"]]
+    meta = metadata(entry["id"])
+    given = {k: entry[k] for k in ("name", "task", "backends", "samples", "camera_mirrored")}
+    rebuilt = entry_for(
+        meta,
+        parameters(MoNEViViT(load_config(config).model), dense=meta["variant"] == "dense"),
+        baseline=entry.get("baseline"),
+        **given,
+    )
+    assert {**rebuilt, **({"default_for": entry["default_for"]} if "default_for" in entry else {})} == entry
+    assert upsert(INDEX, rebuilt) == INDEX  # default_for kept when the new entry names none
+    validate_index(upsert(INDEX, rebuilt))
+    with pytest.raises(ValueError, match="exactly one default model for wasm"):
+        validate_index(upsert(INDEX, {**rebuilt, "id": "copy", "default_for": {"wasm": "x"}}))
