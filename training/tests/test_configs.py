@@ -232,6 +232,11 @@ MEASURED_AGAINST = [
         "gesture_proxy/nested_g64_curriculum",
         {"name", "model", "embed_lr_scale", "threads"},
     ),
+    (  # the B recipe's conv stem in place of the linear embedding at 1/4 lr
+        "gesture_proxy/dense_g112_conv",
+        "gesture_proxy/dense_g112_embed_lr",
+        {"name", "model", "embed_lr_scale"},
+    ),
 ]
 
 
@@ -252,7 +257,10 @@ def test_experiment_differs_from_its_baseline_only_in_what_it_tests(name, base, 
     if name.startswith("gesture_proxy/"):
         assert cfg["dataset"] == "gestures" and cfg["model"]["num_classes"] == 27
         assert cfg["model"]["dim"] == 128 and cfg["batch_size"] == 32
-        if "model" in diff and base.startswith("gesture_proxy/"):  # the B model's input and patch only
+        if "model" in diff and base.startswith("gesture_proxy/"):  # the B model's input or stem only
+            if changed(cfg["model"], ref["model"]) == {"stem"}:
+                assert (cfg["model"]["stem"], cfg["embed_lr_scale"]) == ("conv", 1.0)
+                return
             assert changed(cfg["model"], ref["model"]) == {"image_size", "patch_size"}
             assert (cfg["model"]["image_size"], cfg["model"]["patch_size"]) == (112, 16)
         elif base.startswith("gesture_proxy/"):
