@@ -40,18 +40,18 @@ def parameters(model, dense: bool) -> int:
 def entry_for(meta: dict, parameters: int, **fields) -> dict:
     """The index entry of an exported model; `fields` are the ones an export cannot know (name,
     task, backends, samples, camera_mirrored, and baseline / default_for where they apply)."""
+    baseline = fields.pop("baseline", None)
     entry = {
         "id": meta["name"],
         "name": fields.pop("name"),
         "task": fields.pop("task"),
         "kind": meta["variant"],
-        **({"baseline": fields.pop("baseline")} if fields.get("baseline") else {}),
+        **({"baseline": baseline} if baseline else {}),
         "model_bytes": meta["model_bytes"],
         "dense_gmacs": dense_gmacs(meta),
         "parameters": parameters,
         "classes": len(meta["labels"]),
     }
-    fields.pop("baseline", None)
     return {**entry, **fields}
 
 
