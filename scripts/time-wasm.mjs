@@ -5,7 +5,8 @@
 // JOB: {"models": {"fp32": "a.onnx", "int8": "b.onnx"}, "video": {"path": "clip.f32", "shape":
 //   [1, T, 3, H, W]}, "budgets": [[0.5, [15, 15, 16, 18]], ...], "rounds": 3, "reps": 30}
 // (video: raw little-endian float32, the model input). Prints one JSON line:
-//   {"runtime": "onnxruntime-web 1.30.0 WASM in Node 20.20.2, 1 thread", "ms": {"fp32": {"0.5": 16.1}, ...}}
+//   {"runtime": "onnxruntime-web 1.30.0 WASM in Node 20.20.2, 1 thread", "ms": {"fp32": {"0.5": 16.1}, ...},
+//    "logits": {"fp32": {"0.5": [...]}, ...}}   (logits: the first output of each model's last run)
 // Each round runs every budget on every model in turn (5 warm-up runs, `reps` timed ones); a
 // number is the median over rounds of each round's median, so drift hits every model alike.
 import { readFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ for (const [name, path] of Object.entries(job.models)) {
 }
 
 const seen = {};
+const logits = {};
 for (let round = 0; round < (job.rounds ?? 3); round++) {
   for (const [ec, counts] of job.budgets) {
     const expertCounts = new ort.Tensor('int64', BigInt64Array.from(counts.map(BigInt)), [
@@ -44,8 +46,9 @@ for (let round = 0; round < (job.rounds ?? 3); round++) {
       const times = [];
       for (let i = 0; i < (job.reps ?? 30); i++) {
         const t0 = performance.now();
-        await session.run(feed);
+        const out = await session.run(feed);
         times.push(performance.now() - t0);
+        (logits[name] ??= {})[String(ec)] = Array.from(out[session.outputNames[0]].data);
       }
       ((seen[name] ??= {})[String(ec)] ??= []).push(median(times));
     }
@@ -59,4 +62,4 @@ const ms = Object.fromEntries(
   ]),
 );
 const runtime = `onnxruntime-web ${ort.env.versions.web} WASM in Node ${process.versions.node}, 1 thread`;
-console.log(JSON.stringify({ runtime, ms }));
+console.log(JSON.stringify({ runtime, ms, logits }));

@@ -25,6 +25,27 @@ def subprocess_env() -> dict:
     return env
 
 
+# What the device machine's python lacks (its package list: no PyAV, no jsonschema). Its calls of
+# gpu_session.sh must not need them; the CPU machine exports and renders samples afterwards.
+DEVICE_MISSING = ("av", "jsonschema")
+
+
+def device_like_env(tmp_path: Path, env: dict) -> dict:
+    """`env` for child pythons that cannot import DEVICE_MISSING, as on the device machine: a
+    sitecustomize on PYTHONPATH refuses them (every python started under it, however deep)."""
+    site = tmp_path / "device-site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _Missing:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.partition('.')[0] in {DEVICE_MISSING!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r} (as on the device machine)')\n"
+        "sys.meta_path.insert(0, _Missing())\n"
+    )
+    return {**env, "PYTHONPATH": os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+
 @pytest.fixture
 def python_exe() -> str:
     return sys.executable

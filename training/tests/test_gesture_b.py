@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import device_like_env
 
 from mone import datasets
 from mone.config import TrainConfig, load_config
@@ -347,7 +348,11 @@ def test_gpu_session_script_brings_back_weights_and_results(tmp_path):
         "GATE": "ignore",  # a 3-step model fails the gate
     }
     proc = subprocess.run(
-        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+        ["bash", str(ROOT / "gpu_session.sh"), "b"],
+        env=device_like_env(tmp_path, env),  # as on the device machine: no PyAV, no jsonschema
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -399,7 +404,11 @@ def test_gpu_session_resumes_a_stopped_run_on_a_cold_machine(tmp_path):
         "GATE": "ignore",
     }
     proc = subprocess.run(
-        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+        ["bash", str(ROOT / "gpu_session.sh"), "b"],
+        env=device_like_env(tmp_path, env),  # as on the device machine: no PyAV, no jsonschema
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     log = (tmp_path / "runs" / "nested_b.out").read_text()
@@ -417,7 +426,11 @@ def test_gpu_session_trains_no_mone_model_after_a_failed_gate(tmp_path):
     env["OUT"] = str(tmp_path / "out")
     env.pop("GATE", None)
     proc = subprocess.run(
-        ["bash", str(ROOT / "gpu_session.sh"), "b"], env=env, capture_output=True, text=True, timeout=900
+        ["bash", str(ROOT / "gpu_session.sh"), "b"],
+        env=device_like_env(tmp_path, env),  # as on the device machine: no PyAV, no jsonschema
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "the gate failed (gate.md): mone_b not trained" in proc.stdout
