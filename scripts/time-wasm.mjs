@@ -44,12 +44,13 @@ for (let round = 0; round < (job.rounds ?? 3); round++) {
     for (const [name, session] of Object.entries(sessions)) {
       for (let i = 0; i < 5; i++) await session.run(feed);
       const times = [];
+      let out;
       for (let i = 0; i < (job.reps ?? 30); i++) {
         const t0 = performance.now();
-        const out = await session.run(feed);
+        out = await session.run(feed);
         times.push(performance.now() - t0);
-        (logits[name] ??= {})[String(ec)] = Array.from(out[session.outputNames[0]].data);
       }
+      (logits[name] ??= {})[String(ec)] = Array.from(out[session.outputNames[0]].data);
       ((seen[name] ??= {})[String(ec)] ??= []).push(median(times));
     }
   }
