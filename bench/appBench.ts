@@ -44,6 +44,12 @@ export interface AppResult {
     readonly longTasks: number;
     readonly longTaskMaxMs: number;
     readonly longTaskShare: number;
+    /**
+     * What ran in each animation frame of 50 ms or more (Long Animation Frames API): the frame's
+     * length and its longest script, e.g. 'TimerHandler:setTimeout (Charts-….js) 31 ms'; 'no
+     * script' when the time went to style, layout, paint, GC or waiting for a core.
+     */
+    readonly longFrames: readonly LongFrame[];
   };
   /**
    * A/B: the same streaming window with the charts chunk (recharts) blocked, so the page renders
@@ -67,12 +73,24 @@ export interface AppResult {
   };
 }
 
+export interface LongFrame {
+  readonly durationMs: number;
+  readonly blockingMs: number;
+  /** The longest script in the frame ('no script' when none ran), with its own duration. */
+  readonly script: string;
+  readonly scriptMs: number;
+  /** The frame's rendering update (rAF callbacks, style, layout, paint) and its style + layout. */
+  readonly renderMs: number;
+  readonly styleLayoutMs: number;
+}
+
 interface Probe {
   readyAt: number | null;
   recording: boolean;
   windowStart: number;
   rafGaps: number[];
   longTasks: { start: number; duration: number }[];
+  longFrames: LongFrame[];
   videoFrames: number;
 }
 
@@ -90,6 +108,7 @@ function installProbe() {
     windowStart: 0,
     rafGaps: [],
     longTasks: [],
+    longFrames: [],
     videoFrames: 0,
   };
   window.__benchProbe = probe;
@@ -98,6 +117,35 @@ function installProbe() {
       if (probe.recording) probe.longTasks.push({ start: e.startTime, duration: e.duration });
     }
   }).observe({ type: 'longtask', buffered: true });
+  // Long Animation Frames (Chromium ≥ 123; not in TypeScript's DOM types yet): which script made
+  // a frame long. The entry and its scripts are read through a minimal local type.
+  interface ScriptTiming {
+    duration: number;
+    invoker: string;
+    sourceURL: string;
+  }
+  new PerformanceObserver((list) => {
+    if (!probe.recording) return;
+    for (const e of list.getEntries()) {
+      const frame = e as PerformanceEntry & {
+        blockingDuration: number;
+        renderStart: number;
+        styleAndLayoutStart: number;
+        scripts: ScriptTiming[];
+      };
+      const end = frame.startTime + frame.duration;
+      const top = [...frame.scripts].sort((a, b) => b.duration - a.duration)[0];
+      const file = top?.sourceURL.split('/').pop() ?? '';
+      probe.longFrames.push({
+        durationMs: frame.duration,
+        blockingMs: frame.blockingDuration,
+        script: top === undefined ? 'no script' : `${top.invoker}${file ? ` (${file})` : ''}`,
+        scriptMs: top?.duration ?? 0,
+        renderMs: frame.renderStart > 0 ? end - frame.renderStart : 0,
+        styleLayoutMs: frame.styleAndLayoutStart > 0 ? end - frame.styleAndLayoutStart : 0,
+      });
+    }
+  }).observe({ type: 'long-animation-frame' });
   const check = () => {
     const el = document.querySelector('[data-testid="status"]');
     if (probe.readyAt === null && el?.classList.contains('status-ready')) {
@@ -162,7 +210,7 @@ async function wasmMemoryBytes(page: Page): Promise<number | null> {
   return null;
 }
 
-function makeCameraClip(): { file: string; width: number; height: number; fps: number } {
+export function makeCameraClip(): { file: string; width: number; height: number; fps: number } {
   const file = join(RESULTS_DIR, 'fake-camera.y4m');
   const source = join(ROOT, 'public', 'samples', 'moving_right-0.mp4');
   if (!existsSync(file) || statSync(file).mtimeMs < statSync(source).mtimeMs) {
@@ -186,8 +234,12 @@ function makeCameraClip(): { file: string; width: number; height: number; fps: n
   return { file, width: Number(probe[0]), height: Number(probe[1]), fps: num! / (den || 1) };
 }
 
-async function launch(profile: string, cameraFile: string): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(profile, {
+/** Chromium with `cameraFile` as its camera (a persistent profile, so visits can share a cache). */
+export async function launchWithCamera(
+  profile: string,
+  cameraFile: string,
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -197,6 +249,10 @@ async function launch(profile: string, cameraFile: string): Promise<BrowserConte
     ],
     permissions: ['camera'],
   });
+}
+
+async function launch(profile: string, cameraFile: string): Promise<BrowserContext> {
+  const context = await launchWithCamera(profile, cameraFile);
   await context.addInitScript(installProbe);
   return context;
 }
@@ -236,6 +292,7 @@ async function streamWindow(page: Page, windowSeconds: number): Promise<Streamin
     const probe = window.__benchProbe!;
     probe.rafGaps = [];
     probe.longTasks = [];
+    probe.longFrames = [];
     probe.videoFrames = 0;
     probe.windowStart = performance.now();
     probe.recording = true;
@@ -253,7 +310,12 @@ async function streamWindow(page: Page, windowSeconds: number): Promise<Streamin
   const probe = await page.evaluate(() => {
     const p = window.__benchProbe!;
     p.recording = false;
-    return { rafGaps: p.rafGaps, longTasks: p.longTasks, videoFrames: p.videoFrames };
+    return {
+      rafGaps: p.rafGaps,
+      longTasks: p.longTasks,
+      longFrames: p.longFrames,
+      videoFrames: p.videoFrames,
+    };
   });
   const seconds = (end.at - start.at) / 1000;
   const longTaskMs = probe.longTasks.reduce((s, t) => s + t.duration, 0);
@@ -271,6 +333,7 @@ async function streamWindow(page: Page, windowSeconds: number): Promise<Streamin
     longTasks: probe.longTasks.length,
     longTaskMaxMs: probe.longTasks.reduce((m, t) => Math.max(m, t.duration), 0),
     longTaskShare: longTaskMs / (seconds * 1000),
+    longFrames: probe.longFrames,
   };
   return streaming;
 }
@@ -303,6 +366,12 @@ export async function appBench(opts: {
     log(
       `app: ${streaming.clipsPerSecond.toFixed(2)} clips/s over ${streaming.seconds.toFixed(1)} s`,
     );
+    for (const fr of streaming.longFrames) {
+      log(
+        `app: long frame ${fr.durationMs.toFixed(0)} ms: ${fr.script} ${fr.scriptMs.toFixed(0)} ms, ` +
+          `render ${fr.renderMs.toFixed(0)} ms (style+layout ${fr.styleLayoutMs.toFixed(0)})`,
+      );
+    }
     const mainThread = await profileMainThread(page, Math.min(opts.seconds, 10)).catch(
       (err: unknown) => {
         log(`app: main-thread profile failed (${String(err)})`);

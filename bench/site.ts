@@ -32,6 +32,7 @@ export async function buildSite(mone: ModelFiles, dense: ModelFiles | null): Pro
       logLevel: 'warn',
       build: {
         outDir: SITE_DIR,
+        minify: process.env.BENCH_NO_MINIFY ? false : undefined,
         emptyOutDir: true,
         rolldownOptions: {
           input: {

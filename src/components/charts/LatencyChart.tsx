@@ -13,14 +13,23 @@ import { useAppState } from '../../app/context';
 import { latencySummary } from '../../store/chartSummaries';
 import { latencySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
-import { chartChrome, RUN_CHART_MARGIN, useChartTheme, type ChartTheme } from './chartTheme';
-import { CHART_REFRESH_MS, useThrottled } from './throttle';
+import {
+  chartChrome,
+  RUN_CHART_MARGIN,
+  RUN_GRID,
+  RUN_X_AXIS,
+  RUN_Y_AXIS,
+  useChartTheme,
+  type ChartTheme,
+} from './chartTheme';
+import { CHART_PHASE_MS, CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /** Model run time and end-to-end time (capture → result) per clip. */
 export function LatencyChart() {
   const history = useThrottled(
     useAppState((s) => s.results.history),
     CHART_REFRESH_MS,
+    CHART_PHASE_MS.latency,
   );
   const target = useAppState((s) => (s.budget.auto.enabled ? s.budget.auto.targetMs : null));
   const data = useMemo(() => latencySeries(history), [history]);
@@ -46,9 +55,9 @@ const LatencyPlot = memo(function LatencyPlot({
     <ChartPanel title={title} testId="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
-          <CartesianGrid {...chrome.grid} />
-          <XAxis dataKey="run" {...chrome.axis} />
-          <YAxis {...chrome.axis} />
+          <CartesianGrid {...chrome.grid} {...RUN_GRID} />
+          <XAxis {...RUN_X_AXIS} {...chrome.axis} />
+          <YAxis {...RUN_Y_AXIS} {...chrome.axis} />
           <Tooltip {...chrome.tooltip} />
           <Legend {...chrome.legend} />
           <Line

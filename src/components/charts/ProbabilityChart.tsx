@@ -13,8 +13,16 @@ import { useAppState } from '../../app/context';
 import { chartClasses, classColour, prettyLabel, probabilitySeries } from '../../store/selectors';
 import { probabilitySummary } from '../../store/chartSummaries';
 import { ChartPanel } from './ChartPanel';
-import { chartChrome, RUN_CHART_MARGIN, useChartTheme, type ChartTheme } from './chartTheme';
-import { CHART_REFRESH_MS, useThrottled } from './throttle';
+import {
+  chartChrome,
+  RUN_CHART_MARGIN,
+  RUN_GRID,
+  RUN_X_AXIS,
+  RUN_Y_AXIS,
+  useChartTheme,
+  type ChartTheme,
+} from './chartTheme';
+import { CHART_PHASE_MS, CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /**
  * Smoothed probability of each class over the recent clips: every class of a small model, the most
@@ -24,6 +32,7 @@ export function ProbabilityChart() {
   const history = useThrottled(
     useAppState((s) => s.results.history),
     CHART_REFRESH_MS,
+    CHART_PHASE_MS.probability,
   );
   const labels = useAppState((s) => s.engine.metadata?.labels) ?? NO_LABELS;
   const data = useMemo(() => probabilitySeries(history, labels), [history, labels]);
@@ -69,9 +78,9 @@ const ProbabilityPlot = memo(function ProbabilityPlot({
     >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
-          <CartesianGrid {...chrome.grid} />
-          <XAxis dataKey="run" {...chrome.axis} />
-          <YAxis domain={[0, 1]} {...chrome.axis} />
+          <CartesianGrid {...chrome.grid} {...RUN_GRID} />
+          <XAxis {...RUN_X_AXIS} {...chrome.axis} />
+          <YAxis domain={[0, 1]} {...RUN_Y_AXIS} {...chrome.axis} />
           <Tooltip {...chrome.tooltip} />
           <Legend {...chrome.legend} />
           {shown.map((i) => (

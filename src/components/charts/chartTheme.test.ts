@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChartTheme } from './chartTheme';
+import { chartChrome, readChartTheme } from './chartTheme';
 
 describe('readChartTheme', () => {
   it('takes each colour from its custom property', () => {
@@ -23,5 +23,17 @@ describe('readChartTheme', () => {
     expect(theme.panel).toBe('#fff');
     expect(theme.grid).toBe('#dde1e6');
     expect(theme.series).toHaveLength(4);
+  });
+});
+
+describe('chartChrome', () => {
+  it('gives the same props for the same theme and font size, new ones when either changes', () => {
+    const light = readChartTheme(() => '');
+    const dark = readChartTheme((name) => (name === '--panel' ? '#111' : ''));
+    expect(chartChrome(light)).toBe(chartChrome(light));
+    expect(chartChrome(light).axis).toBe(chartChrome(light, 11).axis);
+    expect(chartChrome(light, 12)).not.toBe(chartChrome(light));
+    expect(chartChrome(light, 12).axis.tick.fontSize).toBe(12);
+    expect(chartChrome(dark)).not.toBe(chartChrome(light));
   });
 });

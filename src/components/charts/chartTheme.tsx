@@ -64,8 +64,41 @@ export function useChartTheme(): ChartTheme {
 /** The margin of the charts over the run number (latency, class probabilities). */
 export const RUN_CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: -8 };
 
+/**
+ * The axes and grid of those charts. They redraw twice a second while streaming, so they skip
+ * recharts' layout work that costs most and shows least (measured with bench/traceLongTasks.ts):
+ * - x is the run number as a number axis (a few round ticks), not one category per run: with 60
+ *   categories every tick label was measured in the DOM to choose which to show.
+ * - `interval: 0` shows each of the ~5 ticks an axis makes instead of measuring their labels in
+ *   the DOM to drop overlapping ones (they do not overlap at these sizes).
+ * - no vertical grid lines: they recomputed the x ticks once more per redraw.
+ */
+export const RUN_X_AXIS = {
+  dataKey: 'run',
+  type: 'number',
+  domain: ['dataMin', 'dataMax'],
+  allowDecimals: false,
+  interval: 0,
+} as const;
+export const RUN_Y_AXIS = { interval: 0 } as const;
+export const RUN_GRID = { vertical: false } as const;
+
+/** chartChrome's results by theme and font size: one object per theme, so a chart's axes, grid,
+ * legend and tooltip get the same props on every redraw and recharts does not re-register them
+ * (each registration is a store update and a synchronous re-render of the chart). */
+type Chrome = ReturnType<typeof makeChrome>;
+const chromeCache = new WeakMap<ChartTheme, Map<number, Chrome>>();
+
 /** Axis ticks, legend text and tooltip box in the theme's colours (shared by every chart). */
 export function chartChrome(theme: ChartTheme, fontSize = 11) {
+  let byFont = chromeCache.get(theme);
+  if (byFont === undefined) chromeCache.set(theme, (byFont = new Map<number, Chrome>()));
+  let chrome = byFont.get(fontSize);
+  if (chrome === undefined) byFont.set(fontSize, (chrome = makeChrome(theme, fontSize)));
+  return chrome;
+}
+
+function makeChrome(theme: ChartTheme, fontSize: number) {
   return {
     grid: { strokeDasharray: '3 3', stroke: theme.grid },
     /** For XAxis and YAxis: tick labels and the axis line. */
