@@ -40,7 +40,7 @@ fi
 if ((with_python)); then
   if ! python3 -c 'import mone, torch, onnxruntime, pytest' >/dev/null 2>&1 ||
     ! python3 -m ruff --version >/dev/null 2>&1; then
-    echo "setup: pip install -e './training[dev]'"
-    python3 -m pip install -q -e './training[dev]'
+    echo "setup: pip install -e './training[dev]' (versions from training/constraints.txt)"
+    python3 -m pip install -q -c training/constraints.txt -e './training[dev]'
   fi
 fi
