@@ -6,9 +6,9 @@ import { flushSync } from 'react-dom';
  * `intervalMs`, in slots `phaseMs + k·intervalMs` on the page's clock, so charts with different
  * phases take turns. A value that arrives once its slot has come is shown at once (`delay` 0):
  * results arrive just after the worker finishes a clip, and until the next clip starts the
- * main thread has the cores to itself — a redraw of ~11 ms of CPU took 25–70 ms of wall time when
- * a timer put it in the middle of a run (2 WASM threads on this 2-core machine; measured with
- * bench/traceLongTasks.ts). A value that arrives before its slot waits for the next value; if none
+ * main thread has the cores to itself — a redraw of 10–23 ms of CPU took 25–90 ms of wall time
+ * when a timer put it in the middle of a run (2 WASM threads on a 2-core machine; measured with
+ * bench/traceLongTasks.ts and the bench's app phase, docs/bench/profile.md). A value that arrives before its slot waits for the next value; if none
  * comes (the stream stopped) it is shown `intervalMs` after its slot.
  *
  * `lastSlot` is the slot of the shown value (-Infinity before the first, which shows at once);
