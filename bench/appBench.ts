@@ -238,8 +238,10 @@ export function makeCameraClip(): { file: string; width: number; height: number;
 export async function launchWithCamera(
   profile: string,
   cameraFile: string,
+  serviceWorkers: 'allow' | 'block' = 'allow',
 ): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile, {
+    serviceWorkers,
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -338,6 +340,12 @@ async function streamWindow(page: Page, windowSeconds: number): Promise<Streamin
   return streaming;
 }
 
+const wasmThreadsText = (page: Page) =>
+  page
+    .locator('dt', { hasText: 'WASM threads' })
+    .locator('xpath=following-sibling::dd[1]')
+    .textContent();
+
 const text = async (page: Page, testId: string) =>
   ((await page.getByTestId(testId).textContent()) ?? '').trim();
 
@@ -392,10 +400,7 @@ export async function appBench(opts: {
     });
     const measureMs = attribution === null ? null : Date.now() - measureStarted;
     const inference = attribution?.find((a) => a.url.includes('inference.worker')) ?? null;
-    const threadsText = await page
-      .locator('dt', { hasText: 'WASM threads' })
-      .locator('xpath=following-sibling::dd[1]')
-      .textContent();
+    const threadsText = await wasmThreadsText(page);
     await context.close();
 
     // Cached: the same profile again (HTTP cache + the model in Cache Storage), twice.
@@ -411,13 +416,24 @@ export async function appBench(opts: {
       await context.close();
       log(`app: ready cached (visit ${visit + 2}) in ${(again.readyMs / 1000).toFixed(2)} s`);
     }
-    // A/B without the charts: same profile (cached), charts chunk blocked.
-    context = await launch(profile, camera.file);
+    // A/B without the charts: charts chunk blocked, in a profile of its own with service workers
+    // blocked. In the visits' profile the registered service worker serves the chunk from its
+    // precache, where page routes never see the request: "blocked" pages showed the charts.
+    const bareProfile = mkdtempSync(join(tmpdir(), 'mone-bench-bare-'));
+    context = await launchWithCamera(bareProfile, camera.file, 'block');
+    await context.addInitScript(installProbe);
     await context.route('**/Charts-*.js', (route) => route.abort());
     const bare = await openUntilReady(context, url);
     const withoutCharts = await streamWindow(bare.page, opts.seconds);
+    const bareRuntime = `${await text(bare.page, 'backend')}, ${await wasmThreadsText(bare.page)} threads`;
+    const chartsShown = await bare.page.getByTestId('latency-chart').count();
     await context.close();
-    log(`app without charts: ${withoutCharts.clipsPerSecond.toFixed(2)} clips/s`);
+    rmSync(bareProfile, { recursive: true, force: true });
+    log(
+      `app without charts: ${withoutCharts.clipsPerSecond.toFixed(2)} clips/s ` +
+        `(${bareRuntime}; latency chart ${chartsShown > 0 ? 'shown: the block did not hold' : 'absent'}; ` +
+        `p50 ${withoutCharts.appLatencyP50})`,
+    );
     return {
       url: url.replace(server.url, ''),
       camera: { ...camera, file: camera.file.replace(`${ROOT}/`, '') },
