@@ -253,8 +253,12 @@ export async function launchWithCamera(
   });
 }
 
-async function launch(profile: string, cameraFile: string): Promise<BrowserContext> {
-  const context = await launchWithCamera(profile, cameraFile);
+async function launch(
+  profile: string,
+  cameraFile: string,
+  serviceWorkers: 'allow' | 'block' = 'allow',
+): Promise<BrowserContext> {
+  const context = await launchWithCamera(profile, cameraFile, serviceWorkers);
   await context.addInitScript(installProbe);
   return context;
 }
@@ -420,8 +424,7 @@ export async function appBench(opts: {
     // blocked. In the visits' profile the registered service worker serves the chunk from its
     // precache, where page routes never see the request: "blocked" pages showed the charts.
     const bareProfile = mkdtempSync(join(tmpdir(), 'mone-bench-bare-'));
-    context = await launchWithCamera(bareProfile, camera.file, 'block');
-    await context.addInitScript(installProbe);
+    context = await launch(bareProfile, camera.file, 'block');
     await context.route('**/Charts-*.js', (route) => route.abort());
     const bare = await openUntilReady(context, url);
     const withoutCharts = await streamWindow(bare.page, opts.seconds);

@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     for (const e of inside) {
       const d = e.args?.data ?? {};
-      const where = [d.functionName, d.url, d.type, d.frame ? '' : undefined]
+      const where = [d.functionName, d.url, d.type]
         .filter((x) => typeof x === 'string' && x !== '')
         .join(' ');
       console.log(

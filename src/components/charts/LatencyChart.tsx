@@ -13,15 +13,7 @@ import { useAppState } from '../../app/context';
 import { latencySummary } from '../../store/chartSummaries';
 import { latencySeries } from '../../store/selectors';
 import { ChartPanel } from './ChartPanel';
-import {
-  chartChrome,
-  RUN_CHART_MARGIN,
-  RUN_GRID,
-  RUN_X_AXIS,
-  RUN_Y_AXIS,
-  useChartTheme,
-  type ChartTheme,
-} from './chartTheme';
+import { chartChrome, RUN_CHART, useChartTheme, type ChartTheme } from './chartTheme';
 import { CHART_PHASE_MS, CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /** Model run time and end-to-end time (capture → result) per clip. */
@@ -54,10 +46,10 @@ const LatencyPlot = memo(function LatencyPlot({
   return (
     <ChartPanel title={title} testId="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
-          <CartesianGrid {...chrome.grid} {...RUN_GRID} />
-          <XAxis {...RUN_X_AXIS} {...chrome.axis} />
-          <YAxis {...RUN_Y_AXIS} {...chrome.axis} />
+        <LineChart data={data} margin={RUN_CHART.margin} title={title} desc={summary}>
+          <CartesianGrid {...chrome.grid} {...RUN_CHART.grid} />
+          <XAxis {...RUN_CHART.xAxis} {...chrome.axis} />
+          <YAxis {...RUN_CHART.yAxis} {...chrome.axis} />
           <Tooltip {...chrome.tooltip} />
           <Legend {...chrome.legend} />
           <Line

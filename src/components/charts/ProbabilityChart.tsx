@@ -13,15 +13,7 @@ import { useAppState } from '../../app/context';
 import { chartClasses, classColour, prettyLabel, probabilitySeries } from '../../store/selectors';
 import { probabilitySummary } from '../../store/chartSummaries';
 import { ChartPanel } from './ChartPanel';
-import {
-  chartChrome,
-  RUN_CHART_MARGIN,
-  RUN_GRID,
-  RUN_X_AXIS,
-  RUN_Y_AXIS,
-  useChartTheme,
-  type ChartTheme,
-} from './chartTheme';
+import { chartChrome, RUN_CHART, useChartTheme, type ChartTheme } from './chartTheme';
 import { CHART_PHASE_MS, CHART_REFRESH_MS, useThrottled } from './throttle';
 
 /**
@@ -77,10 +69,10 @@ const ProbabilityPlot = memo(function ProbabilityPlot({
       data={{ 'data-classes': labels.length, 'data-lines': shown.length }}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={RUN_CHART_MARGIN} title={title} desc={summary}>
-          <CartesianGrid {...chrome.grid} {...RUN_GRID} />
-          <XAxis {...RUN_X_AXIS} {...chrome.axis} />
-          <YAxis domain={[0, 1]} {...RUN_Y_AXIS} {...chrome.axis} />
+        <LineChart data={data} margin={RUN_CHART.margin} title={title} desc={summary}>
+          <CartesianGrid {...chrome.grid} {...RUN_CHART.grid} />
+          <XAxis {...RUN_CHART.xAxis} {...chrome.axis} />
+          <YAxis domain={[0, 1]} {...RUN_CHART.yAxis} {...chrome.axis} />
           <Tooltip {...chrome.tooltip} />
           <Legend {...chrome.legend} />
           {shown.map((i) => (

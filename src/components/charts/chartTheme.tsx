@@ -61,27 +61,28 @@ export function useChartTheme(): ChartTheme {
   }, [dark]);
 }
 
-/** The margin of the charts over the run number (latency, class probabilities). */
-export const RUN_CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: -8 };
-
 /**
- * The axes and grid of those charts. They redraw twice a second while streaming, so they skip
- * recharts' layout work that costs most and shows least (measured with bench/traceLongTasks.ts):
+ * The charts over the run number (latency, class probabilities): margin, grid and axes. They
+ * redraw twice a second while streaming, so they skip recharts' layout work that costs most and
+ * shows least (measured with bench/traceLongTasks.ts):
  * - x is the run number as a number axis (a few round ticks), not one category per run: with 60
  *   categories every tick label was measured in the DOM to choose which to show.
  * - `interval: 0` shows each of the ~5 ticks an axis makes instead of measuring their labels in
  *   the DOM to drop overlapping ones (they do not overlap at these sizes).
  * - no vertical grid lines: they recomputed the x ticks once more per redraw.
  */
-export const RUN_X_AXIS = {
-  dataKey: 'run',
-  type: 'number',
-  domain: ['dataMin', 'dataMax'],
-  allowDecimals: false,
-  interval: 0,
+export const RUN_CHART = {
+  margin: { top: 8, right: 12, bottom: 0, left: -8 },
+  grid: { vertical: false },
+  xAxis: {
+    dataKey: 'run',
+    type: 'number',
+    domain: ['dataMin', 'dataMax'],
+    allowDecimals: false,
+    interval: 0,
+  },
+  yAxis: { interval: 0 },
 } as const;
-export const RUN_Y_AXIS = { interval: 0 } as const;
-export const RUN_GRID = { vertical: false } as const;
 
 /** chartChrome's results by theme and font size: one object per theme, so a chart's axes, grid,
  * legend and tooltip get the same props on every redraw and recharts does not re-register them
