@@ -21,8 +21,8 @@ const controller = new AppController(store, {
   modelsUrl: `${base}models/index.json`,
   search: window.location.search,
 });
-// Before the controller chooses the first model: the storage check runs on that choice.
-startStorageWatch(store, `${base}models/index.json`);
+// Before the controller starts: the storage check runs on the first download.
+startStorageWatch(store);
 startServiceWorker(store);
 controller.start(parseUrlState(window.location.search));
 

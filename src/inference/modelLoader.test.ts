@@ -110,6 +110,31 @@ describe('loadModel', () => {
     expect(s.warnings).toEqual([]);
   });
 
+  it('announces a download (0 bytes of the metadata size) before it asks the network', async () => {
+    const bytes = modelBytes();
+    const s = setup(bytes);
+    let fetchesAtFirstReport = -1;
+    const deps = {
+      ...s.deps,
+      onProgress: (p: ByteProgress) => {
+        if (s.progress.length === 0) fetchesAtFirstReport = s.fetches();
+        s.progress.push(p);
+      },
+    };
+    await loadModel(URL_, s.meta, { bypassCache: false }, deps);
+    expect(s.progress[0]).toEqual({
+      file: 'm.onnx',
+      loadedBytes: 0,
+      totalBytes: s.meta.model_bytes,
+      fromCache: false,
+    });
+    expect(fetchesAtFirstReport).toBe(0);
+    // From cache: one report, no announcement of a download.
+    s.progress.length = 0;
+    await loadModel(URL_, s.meta, { bypassCache: false }, s.deps);
+    expect(s.progress.map((p) => p.fromCache)).toEqual([true]);
+  });
+
   it('bypassCache always downloads and stores nothing', async () => {
     const s = setup(modelBytes());
     await loadModel(URL_, s.meta, { bypassCache: true }, s.deps);

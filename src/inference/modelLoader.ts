@@ -262,6 +262,9 @@ export async function loadModel(
     }
   }
 
+  // Announced before the request: the page checks this file's size against the storage quota
+  // (src/app/storageWatch.ts) and shows the download from its first byte.
+  deps.onProgress({ file, loadedBytes: 0, totalBytes: meta.model_bytes, fromCache: false });
   const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const bytes = await download(deps.fetch, url, 'model', stallMs, (response, alive) =>
     readWithProgress(

@@ -48,9 +48,6 @@ describe('modelFit', () => {
     expect(freeBytes(e)).toBe(0);
     expect(modelFit(1, e)).toMatchObject({ kind: 'too-big', freeBytes: 0 });
   });
-  it('needs no room for a cached model, however full the storage', () => {
-    expect(modelFit(4 * MB, { usage: 10 * MB, quota: 10 * MB }, true)).toEqual({ kind: 'cached' });
-  });
   it('says nothing without an estimate', () => {
     expect(modelFit(4 * MB, null)).toEqual({ kind: 'unknown' });
   });
@@ -72,9 +69,8 @@ describe('storageWarning', () => {
     expect(message).toMatch(/still downloads and runs/);
     expect(message).toMatch(/offline/);
   });
-  it('is null when the model fits, is cached or nothing is known', () => {
+  it('is null when the model fits or nothing is known', () => {
     expect(storageWarning('m', { kind: 'fits', freeBytes: 1 })).toBeNull();
-    expect(storageWarning('m', { kind: 'cached' })).toBeNull();
     expect(storageWarning('m', { kind: 'unknown' })).toBeNull();
   });
 });

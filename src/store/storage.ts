@@ -19,24 +19,17 @@ export function estimateBytes(estimate: StorageEstimate | undefined): StorageEst
 export const freeBytes = (e: StorageEstimateBytes) => Math.max(0, e.quota - e.usage);
 
 /**
- * Whether downloading a model would also let it be kept for offline use:
- * - `cached`: a copy is in Cache Storage already, nothing is downloaded (an older export of the
- *   same file is replaced in place, so it needs no new room either);
+ * Whether a model file of `modelBytes` that is about to download could also be kept for offline
+ * use (an older export of the same file is replaced in place, so the check is conservative):
  * - `unknown`: the browser gave no estimate; nothing to say;
  * - `fits` / `too-big`: its size against quota − usage.
  */
 export type ModelFit =
-  | { readonly kind: 'cached' }
   | { readonly kind: 'unknown' }
   | { readonly kind: 'fits'; readonly freeBytes: number }
   | { readonly kind: 'too-big'; readonly freeBytes: number; readonly modelBytes: number };
 
-export function modelFit(
-  modelBytes: number,
-  estimate: StorageEstimateBytes | null,
-  cached = false,
-): ModelFit {
-  if (cached) return { kind: 'cached' };
+export function modelFit(modelBytes: number, estimate: StorageEstimateBytes | null): ModelFit {
   if (estimate === null) return { kind: 'unknown' };
   const free = freeBytes(estimate);
   return modelBytes > free
