@@ -10,7 +10,8 @@
  *    keeps running and keeps its clip log until the user says Reload; a second tab of the app is
  *    not reloaded by the first one's Reload but asks its own user;
  *  - storage: with a quota smaller than the model file the backend downloads, the page names the
- *    file and its size as the download starts and still runs the model.
+ *    file and its size as the download starts and still runs the model; the same for compare
+ *    mode's dense baseline.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -236,7 +237,7 @@ test(
   'storage: a model file larger than the quota leaves is named as its download starts, and still runs',
   { tag: '@wasm-only' },
   async ({ playwright, appPath, backend, baseURL }, testInfo) => {
-    test.setTimeout(readyTimeout(backend) + 60_000);
+    test.setTimeout(2 * readyTimeout(backend) + 60_000);
     // Chromium reports a static quota (10 GiB) to estimate() unless these features are off; the
     // quota it enforces is the real one, here 1 MB for the app's origin, set through the DevTools
     // protocol. On WASM the file that downloads is the int8 one (2.0 MB; fp32 is 4.1 MB): the
@@ -263,6 +264,14 @@ test(
       await expect(page.getByTestId('top1')).toBeVisible({ timeout: clipTimeout(backend) });
       await waitForMoreRuns(page, 3, 3 * clipTimeout(backend));
       await expect(page.getByTestId('model-downloads')).toHaveText('1');
+      // Compare mode downloads the dense baseline beside it (int8 too, 1.2 MB): checked as well.
+      await page.getByTestId('compare-toggle').check();
+      await expect(error).toContainText(
+        /Dense ViViT-S \(baseline\) \(vivit-dense-s\.int8\.onnx\) needs 1\.2 MB but this site has only/,
+      );
+      await expect(page.getByTestId('compare-table')).toBeVisible({
+        timeout: readyTimeout(backend),
+      });
       await screenshot(page, 'storage-warning-wasm');
     } finally {
       await browser.close();

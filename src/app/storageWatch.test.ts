@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import index from '../../public/models/index.json';
 import shipped from '../../public/models/mone-vivit-s.json';
+import dense from '../../public/models/vivit-dense-s.json';
 import { parseModelsIndex } from '../model/modelsIndexParse';
 import { createAppStore } from '../store';
 import { startStorageWatch } from './storageWatch';
@@ -27,12 +28,21 @@ function setup(free: number) {
       totalBytes,
       fromCache,
     });
+  const baselineProgress = (file: string, totalBytes: number, fromCache = false) =>
+    store.getState().baselineLoadProgressed({
+      type: 'loadProgress',
+      purpose: 'baseline',
+      file,
+      loadedBytes: 0,
+      totalBytes,
+      fromCache,
+    });
   const warnings = () =>
     store
       .getState()
       .errors.filter((e) => e.title === 'Not enough storage')
       .map((e) => e.message);
-  return { store, stop, progress, warnings };
+  return { store, stop, progress, baselineProgress, warnings };
 }
 
 /** Lets the watch's estimate() promise settle. */
@@ -78,6 +88,32 @@ describe('storage watch', () => {
     await settled();
     expect(w.warnings()).toHaveLength(2);
     expect(w.warnings()[1]).toContain(`(${shipped.model_file}) needs 4.1 MB`);
+    w.stop();
+  });
+
+  it('checks compare mode’s baseline download too, named as the baseline', async () => {
+    const denseInt8 = dense.weight_files[0]!;
+    const w = setup(1 * MB);
+    w.progress(int8.file, int8.bytes, int8.bytes, true); // the running model: from the cache
+    w.store.getState().compareToggled(true);
+    w.baselineProgress(denseInt8.file, denseInt8.bytes);
+    w.baselineProgress(denseInt8.file, denseInt8.bytes); // more bytes of it: no second warning
+    await settled();
+    expect(w.warnings()).toEqual([
+      expect.stringContaining(
+        `Dense ViViT-S (baseline) (${denseInt8.file}) needs ${(denseInt8.bytes / MB).toFixed(1)} MB`,
+      ),
+    ]);
+    w.stop();
+  });
+
+  it('says nothing about a baseline read from Cache Storage', async () => {
+    const denseInt8 = dense.weight_files[0]!;
+    const w = setup(1);
+    w.store.getState().compareToggled(true);
+    w.baselineProgress(denseInt8.file, denseInt8.bytes, true);
+    await settled();
+    expect(w.warnings()).toEqual([]);
     w.stop();
   });
 });

@@ -6,11 +6,13 @@
  * Checked on the file the worker actually downloads, with its size: the worker announces each
  * download before its request (loadProgress, 0 bytes, from the network), and the file depends on
  * the backend (int8 weights on WASM, fp32 on WebGPU: src/model/weights.ts), which only the worker
- * knows. A copy from Cache Storage is no download and is never warned about. The estimate is
+ * knows. The same goes for compare mode's dense baseline, which downloads beside the running
+ * model. A copy from Cache Storage is no download and is never warned about. The estimate is
  * refreshed when a model is ready (it may have just been stored) and after the cache was cleared.
  */
 import { modelById } from '../model/modelsIndex';
 import type { AppStore, AppState } from '../store';
+import { compareAvailability } from '../store/compare';
 import { estimateBytes, modelFit, storageWarning } from '../store/storage';
 
 async function estimate() {
@@ -51,6 +53,15 @@ export function startStorageWatch(store: AppStore): () => void {
     const load = now.engine.load;
     const starts = load !== null && !load.fromCache && load.file !== before.engine.load?.file;
     if (id !== undefined && starts) void check(id, load.file, load.totalBytes);
+    const baseline = now.compare.download;
+    if (
+      baseline !== null &&
+      !baseline.fromCache &&
+      baseline.file !== before.compare.download?.file
+    ) {
+      const baselineId = compareAvailability(now.models).baseline?.id;
+      if (baselineId !== undefined) void check(baselineId, baseline.file, baseline.totalBytes);
+    }
     if (now.engine.phase === 'ready' && before.engine.phase !== 'ready') void refresh();
     if (now.engine.cacheRemoved !== before.engine.cacheRemoved) void refresh();
   };

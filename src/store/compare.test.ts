@@ -264,7 +264,14 @@ describe('the compare slice', () => {
     expect(store.getState().compare.loading).toBe(
       'Loading the baseline from cache… 1.0 KB of 2.0 KB',
     );
+    expect(store.getState().compare.download).toEqual({
+      file: 'vivit-dense-s.onnx',
+      loadedBytes: 1024,
+      totalBytes: 2048,
+      fromCache: true,
+    });
     expect(store.getState().engine.phase).toBe('ready'); // the running model keeps running
+    expect(store.getState().engine.load).toBeNull(); // and its own load state is untouched
     const message = 'The baseline could not be loaded: HTTP 404';
     score(
       store,
@@ -281,6 +288,7 @@ describe('the compare slice', () => {
     expect(store.getState().compare).toMatchObject({
       enabled: false,
       loading: null,
+      download: null,
       error: message,
     });
     expect(store.getState().errors.at(-1)).toMatchObject({ title: 'Compare stopped', message });

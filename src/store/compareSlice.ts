@@ -3,13 +3,19 @@ import { formatBytes } from './selectors';
 import type { CompareSlice, SliceCreator } from './types';
 
 export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
-  compare: { enabled: false, clips: [], loading: null, error: null },
+  compare: { enabled: false, clips: [], loading: null, download: null, error: null },
 
   // Off keeps the window (it is this session's record) and the baseline's session (the engine's
   // cache of loaded models decides when it goes): on again compares at once.
   compareToggled: (on) =>
     set((s) => ({
-      compare: { ...s.compare, enabled: on, error: on ? null : s.compare.error, loading: null },
+      compare: {
+        ...s.compare,
+        enabled: on,
+        error: on ? null : s.compare.error,
+        loading: null,
+        download: null,
+      },
     })),
 
   clipCompared: (result) => {
@@ -17,7 +23,15 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
     const outcome = result.baseline;
     if (outcome === undefined || !s.compare.enabled) return;
     if (!outcome.ok) {
-      set({ compare: { ...s.compare, enabled: false, loading: null, error: outcome.message } });
+      set({
+        compare: {
+          ...s.compare,
+          enabled: false,
+          loading: null,
+          download: null,
+          error: outcome.message,
+        },
+      });
       s.errorRaised({
         scope: 'model',
         title: 'Compare stopped',
@@ -29,14 +43,26 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
     const model = s.engine.metadata?.name ?? s.models.choice?.id ?? '';
     const clip = comparedClip(result, s.results.runs, model);
     if (clip === null) return;
-    set({ compare: { ...s.compare, loading: null, clips: appendCompared(s.compare.clips, clip) } });
+    set({
+      compare: {
+        ...s.compare,
+        loading: null,
+        download: null,
+        clips: appendCompared(s.compare.clips, clip),
+      },
+    });
   },
 
   baselineLoadProgressed: (ev) => {
-    const loading =
-      ev.type === 'warmup'
-        ? `Warming up the baseline… ${ev.done}/${ev.total}`
-        : `Loading the baseline${ev.fromCache ? ' from cache' : ''}… ${formatBytes(ev.loadedBytes)} of ${formatBytes(ev.totalBytes)}`;
-    set((s) => ({ compare: { ...s.compare, loading } }));
+    if (ev.type === 'warmup') {
+      const loading = `Warming up the baseline… ${ev.done}/${ev.total}`;
+      set((s) => ({ compare: { ...s.compare, loading } }));
+      return;
+    }
+    const { file, loadedBytes, totalBytes, fromCache } = ev;
+    const loading = `Loading the baseline${fromCache ? ' from cache' : ''}… ${formatBytes(loadedBytes)} of ${formatBytes(totalBytes)}`;
+    set((s) => ({
+      compare: { ...s.compare, loading, download: { file, loadedBytes, totalBytes, fromCache } },
+    }));
   },
 });

@@ -352,6 +352,11 @@ export interface CompareState {
   readonly clips: readonly ComparedClip[];
   /** The baseline's download / warm-up while it loads (first compared run), else null. */
   readonly loading: string | null;
+  /**
+   * The baseline file being read while it loads (its last progress event), else null: the
+   * storage watch checks a download of it against the quota, as it does the running model's.
+   */
+  readonly download: Omit<LoadProgress, 'type' | 'purpose'> | null;
   /** Why compare stopped (the baseline could not load, run or be compared); null when fine. */
   readonly error: string | null;
 }
