@@ -10,13 +10,16 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Files above Workbox's 2 MiB default that the app needs offline: onnxruntime-web's 26 MB .wasm. */
+/**
+ * Files above Workbox's 2 MiB default that the app needs offline: onnxruntime-web's .wasm binaries
+ * (14 MB for WASM, 26 MB for WebGPU: src/inference/session.ts).
+ */
 const MAX_PRECACHED_BYTES = 64 * 1024 * 1024;
 
 /**
  * The service worker (Workbox, generated at build; docs/architecture.md#offline-and-updates).
- * Precached: the app shell, onnxruntime-web's .wasm (its .mjs loader is bundled into the worker
- * chunk), the sample clips and the models' index and metadata JSON, so that the app, its samples
+ * Precached: the app shell, onnxruntime-web's two builds (.wasm and their chunks: either backend,
+ * and the fallback from WebGPU to WASM, must work offline), the sample clips and the models' index and metadata JSON, so that the app, its samples
  * and every model loaded once work offline. Never precached: the .onnx models, which the worker
  * keeps in its own sha256-checked Cache Storage entry (src/inference/modelLoader.ts), and the
  * golden vectors (tests only). 'prompt': a new version waits until the user says Reload
@@ -81,8 +84,13 @@ export default defineConfig(({ mode }) => {
     },
     optimizeDeps: {
       // Pre-bundle the worker's dependencies up front: a cold dev server that discovers
-      // `onnxruntime-web/webgpu` (or CJS ajv) only when the worker starts reloads the page.
-      include: ['onnxruntime-web', 'onnxruntime-web/webgpu', 'ajv/dist/2020'],
+      // onnxruntime-web's builds (or CJS ajv) only when the worker starts reloads the page.
+      include: [
+        'onnxruntime-web',
+        'onnxruntime-web/webgpu',
+        'onnxruntime-web/wasm',
+        'ajv/dist/2020',
+      ],
     },
     build: {
       outDir: harness ? 'dist-harness' : 'dist',

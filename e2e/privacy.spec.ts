@@ -61,6 +61,10 @@ test(
     // The log really covers the workers: the worker script, ORT's wasm and the model are in it.
     expect(requests.some((u) => /inference\.worker.*\.js$/.test(u))).toBe(true);
     expect(requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+    // On WASM the worker loads onnxruntime-web's plain build (ort-wasm-simd-threaded-<hash>.wasm,
+    // 14 MB), never the webgpu build's asyncify binary (26 MB): src/inference/session.ts.
+    const binaries = requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
+    expect(binaries.filter((p) => !/\/ort-wasm-simd-threaded-[^./]+\.wasm$/.test(p))).toEqual([]);
     expect(requests.filter(isModelUrl)).toHaveLength(1);
 
     const foreign = requests.filter((u) => {
