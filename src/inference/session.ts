@@ -8,7 +8,8 @@
  * - WASM: `onnxruntime-web/wasm`, the plain build (14 MB). The webgpu build runs the WASM EP too,
  *   but V8 compiles its binary about twice as long and the model runs slower on it until V8 has
  *   tiered it up (docs/bench/profile.md#which-onnxruntime-web-build-runs-wasm).
- * A worker that falls back from WebGPU to WASM loads the second build beside the first.
+ * A worker runs one backend (losing WebGPU restarts it on WASM: src/client/inferenceClient.ts),
+ * so it loads one build; each build gets the runtime settings when it is imported.
  */
 import type * as Ort from 'onnxruntime-web/webgpu';
 import type { Backend } from '../model/backendChoice';
