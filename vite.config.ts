@@ -19,13 +19,13 @@ const MAX_PRECACHED_BYTES = 64 * 1024 * 1024;
 /**
  * The service worker (Workbox, generated at build; docs/architecture.md#offline-and-updates).
  * Precached: the app shell, onnxruntime-web's two builds (.wasm and their chunks: either backend,
- * and the fallback from WebGPU to WASM, must work offline), the sample clips and the models' index and metadata JSON, so that the app, its samples
- * and every model loaded once work offline. Never precached: the .onnx models, which the worker
- * keeps in its own sha256-checked Cache Storage entry (src/inference/modelLoader.ts), and the
- * golden vectors (tests only). 'prompt': a new version waits until the user says Reload
- * (src/app/serviceWorker.ts); clientsClaim lets the first install control the open page at once,
- * so the first visit is enough to work offline (an update never needs it: the waiting worker
- * takes over the open pages when the user accepts it).
+ * and the fallback from WebGPU to WASM, must work offline), the sample clips and the models' index
+ * and metadata JSON, so that the app, its samples and every model loaded once work offline. Never
+ * precached: the .onnx models, which the worker keeps in its own sha256-checked Cache Storage entry
+ * (src/inference/modelLoader.ts), and the golden vectors (tests only). 'prompt': a new version
+ * waits until the user says Reload (src/app/serviceWorker.ts); clientsClaim lets the first install
+ * control the open page at once, so the first visit is enough to work offline (an update never
+ * needs it: the waiting worker takes over the open pages when the user accepts it).
  */
 const pwa = VitePWA({
   registerType: 'prompt',

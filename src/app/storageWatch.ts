@@ -23,6 +23,13 @@ async function estimate() {
   }
 }
 
+type FileProgress = AppState['compare']['download'];
+
+/** The progress `now` when it starts a file from the network (not from Cache Storage), else null. */
+function downloadStarted(now: FileProgress, before: FileProgress): FileProgress {
+  return now !== null && !now.fromCache && now.file !== before?.file ? now : null;
+}
+
 export function startStorageWatch(store: AppStore): () => void {
   /** Files already warned about on this page: one message per model file. */
   const warned = new Set<string>();
@@ -50,17 +57,12 @@ export function startStorageWatch(store: AppStore): () => void {
 
   const onChange = (now: AppState, before: AppState) => {
     const id = now.models.choice?.id;
-    const load = now.engine.load;
-    const starts = load !== null && !load.fromCache && load.file !== before.engine.load?.file;
-    if (id !== undefined && starts) void check(id, load.file, load.totalBytes);
-    const baseline = now.compare.download;
-    if (
-      baseline !== null &&
-      !baseline.fromCache &&
-      baseline.file !== before.compare.download?.file
-    ) {
-      const baselineId = compareAvailability(now.models).baseline?.id;
-      if (baselineId !== undefined) void check(baselineId, baseline.file, baseline.totalBytes);
+    const load = downloadStarted(now.engine.load, before.engine.load);
+    if (id !== undefined && load !== null) void check(id, load.file, load.totalBytes);
+    const baseline = downloadStarted(now.compare.download, before.compare.download);
+    const baselineId = baseline === null ? undefined : compareAvailability(now.models).baseline?.id;
+    if (baseline !== null && baselineId !== undefined) {
+      void check(baselineId, baseline.file, baseline.totalBytes);
     }
     if (now.engine.phase === 'ready' && before.engine.phase !== 'ready') void refresh();
     if (now.engine.cacheRemoved !== before.engine.cacheRemoved) void refresh();

@@ -2,20 +2,17 @@ import { appendCompared, comparedClip } from './compare';
 import { formatBytes } from './selectors';
 import type { CompareSlice, SliceCreator } from './types';
 
+/** Nothing of the baseline loading: it ran, failed, or compare was toggled. */
+const NOT_LOADING = { loading: null, download: null } as const;
+
 export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
-  compare: { enabled: false, clips: [], loading: null, download: null, error: null },
+  compare: { enabled: false, clips: [], ...NOT_LOADING, error: null },
 
   // Off keeps the window (it is this session's record) and the baseline's session (the engine's
   // cache of loaded models decides when it goes): on again compares at once.
   compareToggled: (on) =>
     set((s) => ({
-      compare: {
-        ...s.compare,
-        enabled: on,
-        error: on ? null : s.compare.error,
-        loading: null,
-        download: null,
-      },
+      compare: { ...s.compare, ...NOT_LOADING, enabled: on, error: on ? null : s.compare.error },
     })),
 
   clipCompared: (result) => {
@@ -23,15 +20,7 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
     const outcome = result.baseline;
     if (outcome === undefined || !s.compare.enabled) return;
     if (!outcome.ok) {
-      set({
-        compare: {
-          ...s.compare,
-          enabled: false,
-          loading: null,
-          download: null,
-          error: outcome.message,
-        },
-      });
+      set({ compare: { ...s.compare, ...NOT_LOADING, enabled: false, error: outcome.message } });
       s.errorRaised({
         scope: 'model',
         title: 'Compare stopped',
@@ -44,12 +33,7 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
     const clip = comparedClip(result, s.results.runs, model);
     if (clip === null) return;
     set({
-      compare: {
-        ...s.compare,
-        loading: null,
-        download: null,
-        clips: appendCompared(s.compare.clips, clip),
-      },
+      compare: { ...s.compare, ...NOT_LOADING, clips: appendCompared(s.compare.clips, clip) },
     });
   },
 
