@@ -56,14 +56,8 @@ for phase in "$@"; do
       --out "$out/results/shortcuts.json"
     ;;
   b)
-    for run in nested_b dense_b mone_b; do
-      [[ -n ${SHARDS:-} && ! -f "$runs/$run/final.pt" ]] || continue
-      if compgen -G "$SHARDS/$run-*.safetensors" > /dev/null; then
-        python3 -m mone.checkpoint unpack "$SHARDS/$run"-*.safetensors --out "$runs/$run/final.pt"
-      elif [[ ! -f "$runs/$run/ckpt.pt" ]] && compgen -G "$SHARDS/${run}_partial-*.safetensors" > /dev/null; then
-        python3 -m mone.checkpoint unpack "$SHARDS/${run}_partial"-*.safetensors --out "$runs/$run/ckpt.pt"
-      fi
-    done
+    # --keep: on a warm machine, what runs/ holds is newer than the shards
+    [[ -z ${SHARDS:-} ]] || python3 -m mone.checkpoint unpack-runs "$SHARDS" --runs "$runs" --keep
     deadline=$((SECONDS + stop_after))
     left() { echo $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)); }
     # SIGTERM at the deadline: the trainer finishes its step and saves it (-k: killed if it cannot)

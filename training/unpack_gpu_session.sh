@@ -12,14 +12,7 @@ cd "$(dirname "$0")"
 results=${RESULTS:-../docs/results/gesture}
 runs=${MONE_RUNS:-runs}
 mkdir -p "$results/logs"
-for run in nested_b dense_b mone_b; do
-  if compgen -G "$files/$run-*.safetensors" >/dev/null; then
-    python3 -m mone.checkpoint unpack "$files/$run"-*.safetensors --out "$runs/$run/final.pt"
-  elif compgen -G "$files/${run}_partial-*.safetensors" >/dev/null; then
-    python3 -m mone.checkpoint unpack "$files/${run}_partial"-*.safetensors --out "$runs/$run/ckpt.pt"
-    echo "unpack_gpu_session.sh: $run stopped before its last step: $runs/$run/ckpt.pt (train again to finish it)"
-  fi
-done
+python3 -m mone.checkpoint unpack-runs "$files" --runs "$runs"
 if [[ -f $files/results.tar.gz ]]; then
   tmp=$(mktemp -d)
   tar -xzf "$files/results.tar.gz" -C "$tmp"

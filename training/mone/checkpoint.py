@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -19,8 +20,15 @@ class CheckpointError(Exception):
     """A checkpoint that cannot be used: printed as one clear line by the command-line tools."""
 
 
-def read_checkpoint(path: Path) -> tuple[MoNEViViT, TrainConfig]:
-    """The model (in eval mode, weights checked against the config) and the config it was trained with."""
+class Checkpoint(NamedTuple):
+    model: MoNEViViT  # in eval mode, weights checked against the config
+    config: TrainConfig  # what it was trained with
+    step: int | None  # the training step it was written at (None for files without one): results
+    # record it, so a run that was stopped early says which of its checkpoints was scored
+
+
+def open_checkpoint(path: Path) -> Checkpoint:
+    """A checkpoint's model, config and step, from one read of the file."""
     if not path.exists():
         raise CheckpointError(
             f"checkpoint not found: {path} (train one with: python -m mone.train --config mone_s)"
@@ -47,7 +55,13 @@ def read_checkpoint(path: Path) -> tuple[MoNEViViT, TrainConfig]:
         raise CheckpointError(
             f"{path}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
         )
-    return model.eval(), cfg
+    step = state.get("step")
+    return Checkpoint(model.eval(), cfg, int(step) if step is not None else None)
+
+
+def read_checkpoint(path: Path) -> tuple[MoNEViViT, TrainConfig]:
+    """The model (in eval mode, weights checked against the config) and the config it was trained with."""
+    return open_checkpoint(path)[:2]
 
 
 def load_checkpoint(path: Path) -> MoNEViViT:
@@ -62,14 +76,6 @@ def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None
         {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp
     )
     tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
-
-
-def checkpoint_step(path: Path) -> int | None:
-    """The training step a checkpoint was written at (None for files without one): results record
-    it, so a run that was stopped early says which of its checkpoints was scored."""
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    step = state.get("step") if isinstance(state, dict) else None
-    return int(step) if step is not None else None
 
 
 def save_weights(path: Path, model, step: int, cfg: TrainConfig) -> None:
@@ -157,9 +163,34 @@ def unpack(shards: list[Path], path: Path) -> Path:
     return path
 
 
+GPU_RUNS = ("nested_b", "dense_b", "mone_b")  # what training/gpu_session.sh b packs
+
+
+def unpack_runs(src: Path, runs: Path, names=GPU_RUNS, keep: bool = False) -> list[tuple[str, Path]]:
+    """The runs a `gpu_session.sh b` call packed into `src`, where the trainer and the evaluation
+    look for them: `<run>-*.safetensors` (a finished run) as runs/<run>/final.pt, and
+    `<run>_partial-*` (a run the time limit stopped) as runs/<run>/ckpt.pt, weights only, which the
+    trainer resumes at its step. `keep` leaves alone a run that already has a final.pt and an
+    existing ckpt.pt: on a warm device machine, runs/ is newer than the shards carried to it.
+    Returns (run, checkpoint) for each file written."""
+    done = []
+    for run in names:
+        final, ckpt = runs / run / "final.pt", runs / run / "ckpt.pt"
+        if keep and final.exists():
+            continue
+        finished = sorted(src.glob(f"{run}-*.safetensors"))
+        stopped = sorted(src.glob(f"{run}_partial-*.safetensors"))
+        if finished:
+            done.append((run, unpack(finished, final)))
+        elif stopped and not (keep and ckpt.exists()):
+            done.append((run, unpack(stopped, ckpt)))
+    return done
+
+
 def main(argv: list[str] | None = None) -> int:
     """python -m mone.checkpoint pack runs/mone_b/final.pt --out DIR --name mone_b
-    python -m mone.checkpoint unpack DIR/mone_b-*.safetensors --out runs/mone_b/final.pt"""
+    python -m mone.checkpoint unpack DIR/mone_b-*.safetensors --out runs/mone_b/final.pt
+    python -m mone.checkpoint unpack-runs DIR --runs runs [--keep]"""
     import argparse
 
     ap = argparse.ArgumentParser(description=main.__doc__)
@@ -171,13 +202,21 @@ def main(argv: list[str] | None = None) -> int:
     u = sub.add_parser("unpack")
     u.add_argument("shards", type=Path, nargs="+")
     u.add_argument("--out", type=Path, required=True)
+    r = sub.add_parser("unpack-runs", help="every run gpu_session.sh packed, under --runs (unpack_runs)")
+    r.add_argument("src", type=Path)
+    r.add_argument("--runs", type=Path, required=True)
+    r.add_argument("--keep", action="store_true", help="leave existing final.pt and ckpt.pt alone")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "pack":
             for f in pack(args.checkpoint, args.out, args.name):
                 print(f"{f} ({f.stat().st_size} bytes)")
-        else:
+        elif args.cmd == "unpack":
             print(unpack(args.shards, args.out))
+        else:
+            for run, path in unpack_runs(args.src, args.runs, keep=args.keep):
+                stopped = path.name == "ckpt.pt"
+                print(f"{run}: {path}" + " (stopped before its last step: train again to finish)" * stopped)
     except CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from . import budget, datasets
-from .checkpoint import CheckpointError, checkpoint_step, read_checkpoint
+from .checkpoint import CheckpointError, open_checkpoint
 from .config import TRAINING_ROOT, TrainConfig
 from .data import to_input
 from .model import MoNEViViT, gmacs
@@ -289,9 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     device = pick_device(args.device)
     try:
-        mone, cfg = read_checkpoint(args.mone)
-        nested, nested_cfg = read_checkpoint(args.nested) if args.nested else (None, None)
-        dense, dense_cfg = read_checkpoint(args.dense) if args.dense else (None, None)
+        mone, cfg, mone_step = open_checkpoint(args.mone)
+        nested, nested_cfg, nested_step = open_checkpoint(args.nested) if args.nested else (None,) * 3
+        dense, dense_cfg, dense_step = open_checkpoint(args.dense) if args.dense else (None,) * 3
     except CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -301,10 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         data = {k: v[: args.clips] for k, v in data.items()}
     res = evaluate_all(mone, nested, dense, data)
     res["provenance"] = provenance(cfg, nested_cfg, dense_cfg)
-    res["provenance"]["steps"] = {  # which checkpoint of each run was scored
-        name: checkpoint_step(path) if path else None
-        for name, path in (("mone", args.mone), ("nested", args.nested), ("dense", args.dense))
-    }
+    # which checkpoint of each run was scored
+    res["provenance"]["steps"] = {"mone": mone_step, "nested": nested_step, "dense": dense_step}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=1) + "\n")
     if args.plot:

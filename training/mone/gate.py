@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import datasets
-from .checkpoint import CheckpointError, checkpoint_step, read_checkpoint
+from .checkpoint import CheckpointError, open_checkpoint
 from .config import TRAINING_ROOT
 from .evaluate import evaluate, per_class_top1, pick_device, provenance
 from .model import MoNEViViT, gmacs
@@ -79,13 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     device = pick_device(args.device)
     try:
-        model, cfg = read_checkpoint(args.checkpoint)
+        model, cfg, step = open_checkpoint(args.checkpoint)
     except CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     data = datasets.load_split(cfg, "test", Path(args.cache_dir), device=device)
     res = gate(model.to(device), data, datasets.classes(cfg))
-    res["step"] = checkpoint_step(args.checkpoint)
+    res["step"] = step
     res["provenance"] = provenance(cfg)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=1) + "\n")
