@@ -166,7 +166,7 @@ def unpack(shards: list[Path], path: Path) -> Path:
 GPU_RUNS = ("nested_b", "dense_b", "mone_b")  # what training/gpu_session.sh b packs
 
 
-def unpack_runs(src: Path, runs: Path, names=GPU_RUNS, keep: bool = False) -> list[tuple[str, Path]]:
+def unpack_runs(src: Path, runs: Path, keep: bool = False) -> list[tuple[str, Path]]:
     """The runs a `gpu_session.sh b` call packed into `src`, where the trainer and the evaluation
     look for them: `<run>-*.safetensors` (a finished run) as runs/<run>/final.pt, and
     `<run>_partial-*` (a run the time limit stopped) as runs/<run>/ckpt.pt, weights only, which the
@@ -174,7 +174,7 @@ def unpack_runs(src: Path, runs: Path, names=GPU_RUNS, keep: bool = False) -> li
     existing ckpt.pt: on a warm device machine, runs/ is newer than the shards carried to it.
     Returns (run, checkpoint) for each file written."""
     done = []
-    for run in names:
+    for run in GPU_RUNS:
         final, ckpt = runs / run / "final.pt", runs / run / "ckpt.pt"
         if keep and final.exists():
             continue
