@@ -80,7 +80,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.{js,mjs,ts}', 'scripts/**/*.{js,mjs,ts}', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    files: ['*.{js,mjs,ts}', 'scripts/**/*.{js,mjs,ts}', 'e2e/**/*.ts', 'bench/**/*.{mjs,ts}'],
     ignores: ['e2e/harness/**', 'bench/page/**'],
     languageOptions: { globals: globals.node },
   },
