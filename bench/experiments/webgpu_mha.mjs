@@ -24,7 +24,7 @@ window.runAll = async () => {
   const out = { adapter: adapter ? adapter.info.vendor + '/' + adapter.info.architecture : 'none', cases: {} };
   for (const c of cases) {
     out.cases[c.name] = {};
-    for (const ep of ['wasm', 'webgpu']) {
+    for (const ep of adapter ? ['wasm', 'webgpu'] : ['wasm']) {
       const session = await ort.InferenceSession.create('/cases/' + c.file, { executionProviders: [ep] });
       const t = (a) => new ort.Tensor('float32', Float32Array.from(a), c.shape);
       const y = (await session.run({ q: t(c.q), k: t(c.k), v: t(c.v) })).y.data;

@@ -78,6 +78,8 @@ def main() -> None:
         )
     rows = json.loads(res.stdout)
     print(f"onnxruntime-web {rows['version']}, adapter {rows['adapter']}")
+    if rows["adapter"] == "none":
+        sys.exit("no WebGPU adapter in this Chromium: nothing to check (see e2e/chromium.ts for the flags)")
     print(f"{'case':<20} {'B,S,D,H':<14} {'wasm max|d|':>12} {'webgpu max|d|':>14}")
     for name, (b, s, d, h) in CASES.items():
         r = rows["cases"][name]
