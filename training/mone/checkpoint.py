@@ -1,6 +1,7 @@
 """Checkpoints: the trainer writes them, the trainer (resume, distillation teacher), the evaluation and
 the exporter read them. A checkpoint is a torch.save'd dict with the model's state_dict under "model"
-and the TrainConfig as a dict under "config"; the trainer's resumable ckpt.pt adds "opt" and "step".
+and the TrainConfig as a dict under "config"; the trainer's resumable ckpt.pt adds "opt" and "step",
+and "scene_heads" (mone.scene_aux's training-only heads) when the config sets aux_weight.
 """
 
 from __future__ import annotations
@@ -69,12 +70,14 @@ def load_checkpoint(path: Path) -> MoNEViViT:
     return read_checkpoint(path)[0]
 
 
-def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig) -> None:
-    """The trainer's resumable checkpoint: weights, optimiser state, step and config."""
+def save_checkpoint(path: Path, model, opt, step: int, cfg: TrainConfig, heads=None) -> None:
+    """The trainer's resumable checkpoint: weights, optimiser state, step and config, and the
+    training-only scene heads (mone.scene_aux) when there are any."""
     tmp = path.with_suffix(".tmp")
-    torch.save(
-        {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}, tmp
-    )
+    state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()}
+    if heads is not None:
+        state["scene_heads"] = heads.state_dict()
+    torch.save(state, tmp)
     tmp.replace(path)  # atomic: a kill mid-save never corrupts the last good checkpoint
 
 

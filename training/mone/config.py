@@ -106,6 +106,12 @@ class TrainConfig:
     # against 384 at patch 8. At 112 px / patch 16 the gesture model stayed at chance until this was
     # 0.25, the patch-8 rate (configs/experiments/gesture_proxy).
     embed_lr_scale: float = 1.0
+    # gestures: weight of two training-only losses from the scene law (mone.scene_aux): the
+    # gesturing hand's pose per time step and its per-patch mask, read from the spatial
+    # transformer's output by small heads that no export contains. On the CPU proxy they took the
+    # full-law val top-1 after 800 steps from 9.6 / 10.0% to 25.2 / 28.9% (seeds 0 / 1;
+    # configs/experiments/gesture_proxy).
+    aux_weight: float = 0.0
     # Knowledge distillation: a trained checkpoint (path relative to training/, usually the dense
     # baseline) whose full-width predictions the model also learns from. The loss is
     # (1 - distill_weight) * cross-entropy on the labels + distill_weight * T^2 * KL(teacher || model)
@@ -133,6 +139,10 @@ class TrainConfig:
             raise ValueError(f"precision must be fp32|bf16, got {self.precision!r}")
         if self.router_lr_scale <= 0:
             raise ValueError(f"router_lr_scale must be > 0, got {self.router_lr_scale}")
+        if self.aux_weight < 0:
+            raise ValueError(f"aux_weight must be >= 0, got {self.aux_weight}")
+        if self.aux_weight and self.dataset != "gestures":
+            raise ValueError("aux_weight applies to dataset 'gestures' only (it needs the scene law)")
         if self.embed_lr_scale <= 0:
             raise ValueError(f"embed_lr_scale must be > 0, got {self.embed_lr_scale}")
         if not 0.0 <= self.distill_weight <= 1.0:

@@ -171,7 +171,8 @@ class TrainBatches:
     """The global batch of each step, sliced for this rank: `batches(step, rng)` -> (video uint8
     (B/world, T, H, W, 3), label (B/world,)) on `device`. Every rank draws from the step's rng, so
     N ranks train exactly what one process would with the same global batch, and resuming at step s
-    sees the batches an uninterrupted run would have seen."""
+    sees the batches an uninterrupted run would have seen. `batches.batch(step, rng)` adds the
+    scene targets of rendered clips (mone.scene_aux) when cfg.aux_weight is set, else None."""
 
     def __init__(self, cfg: TrainConfig, cache_dir: Path, device, rank: int, world: int, progress: bool):
         self.cfg, self.device, self.rank, self.world = cfg, torch.device(device), rank, world
@@ -181,13 +182,16 @@ class TrainBatches:
         if (cfg.batch_size // cfg.render_reuse) % world:
             raise SystemExit(f"error: batch_size / render_reuse not divisible by world size {world}")
         self.data = None
-        self.chunks: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # rendered chunk t -> clips
+        self.chunks: dict[int, tuple] = {}  # rendered chunk t -> (video, label, targets or None)
         if cfg.dataset == "gestures":
             self.spec = gesture_spec(cfg)
         else:
             self.data = load_split(cfg, "train", cache_dir, progress)
 
     def __call__(self, step: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.batch(step, rng)[:2]
+
+    def batch(self, step: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, dict | None]:
         lo, hi = self.rank * self.per_rank, (self.rank + 1) * self.per_rank
         if self.data is None:
             return self._rendered(step, lo, hi)
@@ -197,7 +201,7 @@ class TrainBatches:
         label = torch.as_tensor(self.data["label"][idx])
         if self.cfg.dataset == "motion":
             video, label = motion_augment(video, label, gen)
-        return video[lo:hi].to(self.device, non_blocking=True), label[lo:hi].to(self.device)
+        return video[lo:hi].to(self.device, non_blocking=True), label[lo:hi].to(self.device), None
 
     def _rendered(self, step: int, lo: int, hi: int):
         """Rendered clips, never stored on disk. With render_reuse k, each step renders B/k new clips
@@ -213,14 +217,23 @@ class TrainBatches:
                 self.chunks[t] = self._render_chunk(t, lo // k, hi // k)
         video = torch.cat([self.chunks[t][0] for t in wanted])
         label = torch.cat([self.chunks[t][1] for t in wanted])
-        return video, label
+        targets = None
+        if self.chunks[first][2] is not None:
+            targets = {k: torch.cat([self.chunks[t][2][k] for t in wanted]) for k in self.chunks[first][2]}
+        return video, label, targets
 
     def _render_chunk(self, t: int, lo: int, hi: int):
         from .hand_render import render
 
         pack = self.chunk_scenes(t, lo, hi)
-        video, _ = render(pack, self.spec, device=self.device, compile=self.cfg.render_compile)
-        return video, pack.label.to(self.device)
+        video, mask = render(pack, self.spec, device=self.device, compile=self.cfg.render_compile)
+        targets = None
+        if self.cfg.aux_weight:
+            from .scene_aux import pose_targets
+
+            pose, present = pose_targets(pack, self.spec)
+            targets = {"pose": pose.to(self.device), "present": present.to(self.device), "mask": mask}
+        return video, pack.label.to(self.device), targets
 
     def chunk_scenes(self, t: int, lo: int, hi: int):
         """The scene parameters of rendered chunk t, clips [lo, hi) of it. Under a curriculum a

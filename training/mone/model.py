@@ -377,17 +377,21 @@ class MoNEViViT(nn.Module):
         random_router: bool = False,
         generator=None,
         route: str = "sliced",
+        tokens: bool = False,
     ) -> tuple[torch.Tensor, dict]:
         """video (B, T, 3, H, W) normalised; counts per expert per time step (None = the dense model).
         route: how the MoNE blocks run, same result either way: "sliced" = tokens sorted into expert
         groups, each expert's matmuls on its own slice (fewer FLOPs); "masked" = full-width matmuls
-        with per-token feature masks (fewer kernels, see MoNEBlock.forward_masked)."""
+        with per-token feature masks (fewer kernels, see MoNEBlock.forward_masked).
+        tokens: also return the spatial transformer's output tokens (B, T', N, D), after its final
+        LayerNorm and in input order, as aux["tokens"] (for training-only heads, mone.scene_aux)."""
         cfg = self.cfg
         b = video.shape[0]
         n, e = cfg.tokens_per_step, cfg.num_experts
         x = self.embed(video if cfg.stem == "conv" else patchify(video, cfg.tubelet_size, cfg.patch_size))
         x = x + self.pos_spatial  # (B, T', N, D)
         x = x.reshape(b * cfg.time_steps, n, cfg.dim)
+        perm = None
         if counts is None:
             # dense ViViT (the baseline): no router, every token full width, MLP branch unscaled
             counts = [0] * (e - 1) + [n]
@@ -411,7 +415,14 @@ class MoNEViViT(nn.Module):
                 x = blk(x, groups, r)
         else:
             raise ValueError(f"route must be 'sliced' or 'masked', not {route!r}")
-        x = self.ln_spatial(x).mean(dim=1).reshape(b, cfg.time_steps, cfg.dim)  # (B, T', D)
+        x = self.ln_spatial(x)  # (B', N, D)
+        out_tokens = None
+        if tokens:
+            out_tokens = x
+            if route == "sliced" and perm is not None:  # back from expert groups to input order
+                out_tokens = torch.empty_like(x).scatter(1, perm.unsqueeze(-1).expand_as(x), x)
+            out_tokens = out_tokens.reshape(b, cfg.time_steps, n, cfg.dim)
+        x = x.mean(dim=1).reshape(b, cfg.time_steps, cfg.dim)  # (B, T', D)
         x = x + self.pos_temporal
         for blk in self.temporal:
             x = blk(x)
@@ -420,6 +431,8 @@ class MoNEViViT(nn.Module):
             "expert": expert.reshape(b, cfg.time_steps, n),
             "probs": probs.reshape(b, cfg.time_steps, n, e),
         }
+        if out_tokens is not None:
+            aux["tokens"] = out_tokens
         return logits, aux
 
 

@@ -81,7 +81,7 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
 
     def train_step(counts) -> None:
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
-            logits = trainee(to_input(video), counts)
+            logits, _ = trainee(to_input(video), counts)
         loss = sum(loss_fn(lg, label, None, cfg) for lg in logits)
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -29,6 +29,7 @@ from .config import TRAINING_ROOT, Stage, TrainConfig, load_config, runs_root
 from .data import to_input
 from .evaluate import ROUTER_BUDGET, evaluate, pick_device, router_quality
 from .model import MoNEViViT
+from .scene_aux import SceneHeads
 
 
 # =============================================================================================
@@ -57,14 +58,27 @@ def width_counts(n: int, e: int) -> list[list[int]]:
 class Trainee(torch.nn.Module):
     """The training forward as one module call (what DDP wraps): the model at one set of per-expert
     counts, or at several (nested_all: each width in turn) with their logits stacked, so that the
-    MatViViT step's forwards are one DDP forward and one backward."""
+    MatViViT step's forwards are one DDP forward and one backward. With scene heads
+    (TrainConfig.aux_weight) and a batch's scene targets, each forward's aux loss is added up too."""
 
-    def __init__(self, model: MoNEViViT):
+    def __init__(self, model: MoNEViViT, heads: SceneHeads | None = None):
         super().__init__()
         self.model = model
+        self.heads = heads
 
-    def forward(self, x: torch.Tensor, counts: list[list[int] | None]) -> torch.Tensor:
-        return torch.stack([self.model(x, c)[0] for c in counts])  # (len(counts), B, classes)
+    def forward(
+        self, x: torch.Tensor, counts: list[list[int] | None], targets: dict | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """-> logits (len(counts), B, classes), and the summed aux loss (None without targets)."""
+        if targets is None or self.heads is None:
+            return torch.stack([self.model(x, c)[0] for c in counts]), None
+        logits, aux_loss = [], None
+        for c in counts:
+            lg, aux = self.model(x, c, tokens=True)
+            logits.append(lg)
+            one = self.heads(aux["tokens"], targets)
+            aux_loss = one if aux_loss is None else aux_loss + one
+        return torch.stack(logits), aux_loss
 
 
 # =============================================================================================
@@ -173,13 +187,17 @@ def train(
     ckpt = run_dir / "ckpt.pt"
 
     model = MoNEViViT(cfg.model).to(dev)
-    opt = torch.optim.AdamW(param_groups(model, cfg), lr=1e-3, weight_decay=cfg.weight_decay)
+    heads = SceneHeads(cfg.model.dim, datasets.gesture_spec(cfg)).to(dev) if cfg.aux_weight else None
+    groups = param_groups(model, cfg) + ([{"params": list(heads.parameters())}] if heads else [])
+    opt = torch.optim.AdamW(groups, lr=1e-3, weight_decay=cfg.weight_decay)
     step, rewarm_from = 0, None
     if ckpt.exists():
         state = torch.load(ckpt, map_location="cpu", weights_only=False)
         if not same_config(state["config"], cfg):
             raise SystemExit(f"error: {ckpt} was written by a different config; use another --run-dir")
         model.load_state_dict(state["model"])
+        if heads is not None and "scene_heads" in state:
+            heads.load_state_dict(state["scene_heads"])
         step, how = state["step"], ""
         if "opt" in state:
             opt.load_state_dict(state["opt"])  # moves the optimiser state to the parameters' device
@@ -200,7 +218,7 @@ def train(
     teacher = load_teacher(cfg)
     if teacher is not None:
         teacher = teacher.to(dev)
-    trainee: torch.nn.Module = Trainee(model)
+    trainee: torch.nn.Module = Trainee(model, heads)
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
 
@@ -241,20 +259,22 @@ def train(
         # every rank draws the same budget and batch from the step's seed: resume-exact, DDP-consistent
         rng = np.random.default_rng([cfg.seed, step])
         counts, ec = step_counts(stage, rng, n, e)
-        video, label = batches(step, rng)
+        video, label, targets = batches.batch(step, rng)
         rewarm = 1.0 if rewarm_from is None else min(1.0, (step - rewarm_from + 1) / REWARM)
         for g in opt.param_groups:
             g["lr"] = lr_at(stage, i) * g.get("lr_scale", 1.0) * rewarm
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
             x = to_input(video)
             all_counts = width_counts(n, e) if stage.mode == "nested_all" else [counts]
-            logits = trainee(x, all_counts)
+            logits, aux_loss = trainee(x, all_counts, targets)
             teacher_logits = None
             if teacher is not None:
                 with torch.no_grad():
                     teacher_logits = teacher(x)[0]
         # nested_all: the losses of every width summed (the paper's MatViViT; Scenic's matvit trainer)
-        loss = sum(loss_fn(lg, label, teacher_logits, cfg) for lg in logits)
+        cls_loss = loss = sum(loss_fn(lg, label, teacher_logits, cfg) for lg in logits)
+        if aux_loss is not None:  # training-only scene heads (mone.scene_aux); logged apart
+            loss = cls_loss + cfg.aux_weight * aux_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -264,7 +284,7 @@ def train(
         clips += cfg.batch_size
         if bar:
             bar.update(1)
-            bar.set_postfix(stage=stage.name, loss=f"{loss.item():.3f}", e_c=f"{ec:.2f}")
+            bar.set_postfix(stage=stage.name, loss=f"{cls_loss.item():.3f}", e_c=f"{ec:.2f}")
         if log and (step % 25 == 0 or step == total):
             elapsed = time.time() - t0
             log.write(
@@ -272,7 +292,8 @@ def train(
                     {
                         "step": step,
                         "stage": stage.name,
-                        "loss": round(loss.item(), 4),
+                        "loss": round(cls_loss.item(), 4),  # classification: comparable across configs
+                        **({"aux_loss": round(aux_loss.item(), 4)} if aux_loss is not None else {}),
                         "e_c": ec,
                         "lr": lr_at(stage, i) * rewarm,
                         "elapsed_s": round(elapsed, 1),
@@ -283,9 +304,9 @@ def train(
             )
             log.flush()
         if rank == 0 and (step % cfg.ckpt_every == 0 or step == total):
-            save_checkpoint(ckpt, model, opt, step, cfg)
+            save_checkpoint(ckpt, model, opt, step, cfg, heads)
         if rank == 0 and step in cfg.keep_steps:
-            save_checkpoint(run_dir / f"step-{step}.pt", model, opt, step, cfg)
+            save_checkpoint(run_dir / f"step-{step}.pt", model, opt, step, cfg, heads)
         if rank == 0 and step == offset + stage.steps:
             # end of a stage: keep its weights (the nested stage is the MatViViT baseline)
             save_weights(run_dir / f"stage-{stage.name}.pt", model, step, cfg)
@@ -294,7 +315,7 @@ def train(
         if stop.is_set() and step < total:
             # stopped from outside (a time limit): keep this step; no final.pt, the run is unfinished
             if rank == 0:
-                save_checkpoint(ckpt, model, opt, step, cfg)
+                save_checkpoint(ckpt, model, opt, step, cfg, heads)
                 print(f"stopped by SIGTERM at step {step}: {ckpt} saved; rerun to resume", flush=True)
             break
     if restore is not None:

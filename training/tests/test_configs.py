@@ -189,12 +189,13 @@ MEASURED_AGAINST = [
     ("benchmark_v2/mone_s_v2", "mone_s", {"name", "benchmark", "init_from"}),
     ("benchmark_v2/nested_s_v2", "nested_s", {"name", "benchmark", "init_from"}),
     # the gesture recipe at a CPU's size (D=128, 64 px, batch 32) before the curriculum and the
-    # embedding's lr went in
+    # scene-law losses went in
     (
         "gesture_proxy/nested_g64",
         "nested_b",
         {
             "name",
+            "aux_weight",
             "model",
             "batch_size",
             "val_clips",

@@ -42,7 +42,8 @@ def test_nested_all_gradient_is_the_sum_over_widths():
     counts = width_counts(cfg.model.tokens_per_step, cfg.model.num_experts)
     assert counts[0] == [cfg.model.tokens_per_step, 0, 0, 0] and counts[-1][-1] == cfg.model.tokens_per_step
 
-    logits = Trainee(model)(x, counts)
+    logits, aux_loss = Trainee(model)(x, counts)
+    assert aux_loss is None  # no scene heads, no targets
     assert logits.shape == (4, 2, 27)
     sum(F.cross_entropy(lg, label) for lg in logits).backward()
     together = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}

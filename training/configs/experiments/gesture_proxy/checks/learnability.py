@@ -11,7 +11,11 @@ drawn at difficulty 0). Two levers on the tubelet embedding: --init-pool K makes
 filters constant over KxK pixels (at init a 112/16 token is then a 56/8 token of the pooled
 frames), --embed-lr S scales its lr (as TrainConfig.embed_lr_scale). --pool map replaces the mean
 over each time step's tokens by attention pooling (big_vision's "map" head: a learned query over
-the tokens, then an MLP); --stem conv makes tokens with the model's ConvStem.
+the tokens, then an MLP); --stem conv makes tokens with the model's ConvStem. --aux W adds, with
+weight W, two training-only losses on the spatial transformer's output taken from the scene law
+(privileged information a renderer has and a camera does not): the gesturing hand's 18 pose
+channels at each time step from the step's mean token (MSE on standardised channels, where the
+hand is present) and its per-patch mask from each token (BCE on the covered share).
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
@@ -37,7 +41,7 @@ from mone.config import TrainConfig, load_config  # noqa: E402
 from mone.data import to_input  # noqa: E402
 from mone.datasets import gesture_spec  # noqa: E402
 from mone.hand_render import render  # noqa: E402
-from mone.hand_scene import HC, HS, OS, SC, ease, sample_scenes  # noqa: E402
+from mone.hand_scene import HC, HS, OS, SC, ease, frame_times, hand_states, sample_scenes  # noqa: E402
 from mone.model import MoNEViViT  # noqa: E402
 from mone.train import Trainee  # noqa: E402
 
@@ -62,6 +66,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="model init and data (clips, val set) seed")
     ap.add_argument("--pool", choices=("mean", "map"), default="mean", help="per-step token pooling")
     ap.add_argument("--stem", choices=("linear", "conv"), default="linear", help="ModelConfig.stem")
+    ap.add_argument("--aux", type=float, default=0.0, help="weight of the pose and mask losses")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
@@ -88,21 +93,31 @@ def main() -> None:
             pack.scene[:, SC["bg_contrast"]] = 0
         if a.bighand != 1.0:
             pack.hands[:, 0, HC["log_size"], 0] += math.log(a.bighand)
-        video, _ = render(pack, spec, device="cpu", compile=True)
-        return to_input(video), pack.label
+        video, mask = render(pack, spec, device="cpu", compile=True)
+        states = hand_states(pack, frame_times(spec), spec.duration)[:, 0]  # (B, T, 18): hand 0
+        pose = states.reshape(len(pack), -1, spec.tubelet, states.shape[-1]).mean(2)  # (B, T', 18)
+        present = pack.hand_static[:, 0, HS["present"]]
+        return to_input(video), pack.label, pose, present, mask.flatten(2)
 
-    val_x, val_y = make("val", np.arange(270))
+    val_x, val_y, val_pose, val_present, _ = make("val", np.arange(270))
+    seen = val_present > 0.5  # standardise the pose targets with the val set's statistics
+    pose_mu, pose_sd = val_pose[seen].mean((0, 1)), val_pose[seen].std((0, 1)).clamp_min(1e-3)
     model = MoNEViViT(cfg.model)
     if a.init_pool > 1:
         pooled_tubelet_init(model, a.init_pool)
     if a.pool == "map":
         model.ln_spatial = MapPool(cfg.model.dim, cfg.model.heads)
     trainee = Trainee(model)
+    feats = {}
+    model.ln_spatial.register_forward_hook(lambda m, i, o: feats.__setitem__("tokens", o))
+    pose_head, mask_head = nn.Linear(cfg.model.dim, val_pose.shape[-1]), nn.Linear(cfg.model.dim, 1)
     embed = list(model.embed.parameters())
     rest = [p for p in model.parameters() if all(p is not q for q in embed)]
+    if a.aux:
+        rest += [*pose_head.parameters(), *mask_head.parameters()]
     groups = [dict(params=embed, scale=a.embed_lr), dict(params=rest, scale=1.0)]
     opt = torch.optim.AdamW(groups, lr=a.lr, weight_decay=0.05)
-    per_chunk, chunks, losses, t0 = a.batch // a.reuse, [], [], time.time()
+    per_chunk, chunks, losses, aux_losses, t0 = a.batch // a.reuse, [], [], [], time.time()
     for s in range(a.steps):
         ids = np.arange(s * per_chunk, (s + 1) * per_chunk)
         easy = np.zeros(per_chunk, bool)
@@ -111,26 +126,38 @@ def main() -> None:
             share = 1.0 if s < hold else max(0.0, 1 - (s - hold) / ramp)
             easy = np.random.default_rng([7, s]).random(per_chunk) < share
         parts = [make("train", ids[m], flag) for m, flag in ((easy, True), (~easy, False)) if m.any()]
-        chunks = [*chunks, (torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))][-a.reuse :]
-        x, y = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
+        chunk = tuple(torch.cat([p[k] for p in parts]) for k in range(5))
+        chunks = [*chunks, chunk][-a.reuse :]
+        x, y, pose, present, mask = (torch.cat([c[k] for c in chunks]) for k in range(5))
         for g in opt.param_groups:
             g["lr"] = a.lr * min(1.0, (s + 1) / 50) * g["scale"]
         with torch.autocast("cpu", dtype=torch.bfloat16):
-            logits = trainee(x, [None])[0]
-        loss = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
+            logits = trainee(x, [None])[0][0]
+        loss = ce = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
+        if a.aux:
+            tokens = feats["tokens"].float()  # (B * T', N, D)
+            pred = pose_head(tokens.mean(1)).reshape(pose.shape)
+            err = ((pred - (pose - pose_mu) / pose_sd) ** 2).mean((1, 2))
+            loss_pose = (err * present).sum() / present.sum().clamp_min(1.0)
+            loss_mask = F.binary_cross_entropy_with_logits(mask_head(tokens)[..., 0], mask.flatten(0, 1))
+            loss = loss + a.aux * (loss_pose + loss_mask)
+            aux_losses.append((loss_pose.item(), loss_mask.item()))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        losses.append(loss.item())
+        losses.append(ce.item())
         if (s + 1) % 100 == 0:
             with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
                 hits = [
-                    (trainee(val_x[i : i + 90], [None])[0].argmax(-1) == val_y[i : i + 90])
+                    (trainee(val_x[i : i + 90], [None])[0][0].argmax(-1) == val_y[i : i + 90])
                     for i in (0, 90, 180)
                 ]
             row = dict(tag=a.tag, step=s + 1, loss=round(float(np.mean(losses[-100:])), 3))
             row.update(val=round(float(torch.cat(hits).float().mean()), 3), s=round(time.time() - t0))
+            if aux_losses:
+                row.update(pose=round(float(np.mean([v[0] for v in aux_losses[-100:]])), 3))
+                row.update(mask=round(float(np.mean([v[1] for v in aux_losses[-100:]])), 3))
             print(json.dumps(row), flush=True)
 
 
