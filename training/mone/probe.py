@@ -1,5 +1,6 @@
 """Throughput of a config on this machine, before committing GPU minutes to it: clips/s of the
-renderer, of a training step per stage mode (model only, on stand-in clips), and of the two together.
+renderer, of a training step per stage mode (the model, and the scene heads where the config trains
+them, on stand-in clips), and of the two together.
 
     cd training && python -m mone.probe --config nested_b --out runs/probe.json
 
@@ -23,6 +24,7 @@ from .config import TRAINING_ROOT, Stage, TrainConfig, load_config
 from .data import to_input
 from .evaluate import pick_device
 from .model import MoNEViViT
+from .scene_aux import SceneHeads
 from .train import Trainee, loss_fn, width_counts
 
 
@@ -68,10 +70,13 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
                 res[key] = f"failed: {type(exc).__name__}: {exc}"[:300]
 
     model = MoNEViViT(m).to(device)
-    trainee = Trainee(model)
+    # the scene heads too where the config trains them (their targets from one rendered batch)
+    heads = SceneHeads(m.dim, batches.spec).to(device) if cfg.aux_weight else None
+    targets = batches.batch(0, rng)[2] if heads is not None else None
+    trainee = Trainee(model, heads)
     if cfg.compile:
         trainee = torch.compile(trainee)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    opt = torch.optim.AdamW(trainee.parameters(), lr=1e-4)
     video = torch.randint(
         0, 256, (b, m.frames, m.image_size, m.image_size, 3), dtype=torch.uint8, device=device
     )
@@ -81,8 +86,10 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
 
     def train_step(counts) -> None:
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"):
-            logits, _ = trainee(to_input(video), counts)
+            logits, aux_loss = trainee(to_input(video), counts, targets)
         loss = sum(loss_fn(lg, label, None, cfg) for lg in logits)
+        if aux_loss is not None:
+            loss = loss + cfg.aux_weight * aux_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

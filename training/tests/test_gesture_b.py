@@ -442,6 +442,26 @@ def test_gpu_session_trains_no_mone_model_after_a_failed_gate(tmp_path):
         assert "results/gate.json" in tar.getnames()
 
 
+def test_probe_times_every_stage_mode_with_the_scene_heads(tmp_path, monkeypatch):
+    """mone.probe (gpu_session.sh probe) on a tiny gesture config: a positive rate for the data, each
+    stage mode's training step and the two together, with the scene heads in the step (they get
+    gradients) where the config trains them."""
+    from mone import probe as probe_mod
+    from mone.scene_aux import SceneHeads
+
+    seen = []
+    real = SceneHeads.forward
+    monkeypatch.setattr(SceneHeads, "forward", lambda self, *a: seen.append(1) or real(self, *a))
+    res = probe_mod.probe(tiny(batch_size=4), torch.device("cpu"), 1, ("dense", "nested_all", "mone"))
+    for mode in ("dense", "nested_all", "mone"):
+        assert res[f"train_{mode}_clips_per_s"] > 0
+        assert 0 < res[f"end_to_end_{mode}_clips_per_s"] < res["data_clips_per_s"]
+    assert seen  # the heads ran in the timed steps
+    seen.clear()
+    probe_mod.probe(tiny(batch_size=4, aux_weight=0.0), torch.device("cpu"), 1, ("dense",))
+    assert not seen
+
+
 def test_shortcut_views_remove_motion_or_order():
     from mone.shortcuts import PAIRED, PAIRS, pair_accuracy, view
 

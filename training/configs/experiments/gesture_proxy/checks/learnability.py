@@ -15,7 +15,8 @@ the tokens, then an MLP); --stem conv makes tokens with the model's ConvStem. --
 weight W, two training-only losses on the spatial transformer's output taken from the scene law
 (privileged information a renderer has and a camera does not): the gesturing hand's 18 pose
 channels at each time step from the step's mean token (MSE on standardised channels, where the
-hand is present) and its per-patch mask from each token (BCE on the covered share).
+hand is present) and its per-patch mask from each token (BCE on the covered share); --aux-parts
+pose|mask trains only one of them (both are still measured and logged).
 
     cd training && python configs/experiments/gesture_proxy/checks/learnability.py --lr 3e-4 --curr 300,500
 """
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--pool", choices=("mean", "map"), default="mean", help="per-step token pooling")
     ap.add_argument("--stem", choices=("linear", "conv"), default="linear", help="ModelConfig.stem")
     ap.add_argument("--aux", type=float, default=0.0, help="weight of the pose and mask losses")
+    ap.add_argument("--aux-parts", choices=("both", "pose", "mask"), default="both", help="--aux trains")
     ap.add_argument("--tag", default="")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
@@ -140,7 +142,8 @@ def main() -> None:
             err = ((pred - (pose - pose_mu) / pose_sd) ** 2).mean((1, 2))
             loss_pose = (err * present).sum() / present.sum().clamp_min(1.0)
             loss_mask = F.binary_cross_entropy_with_logits(mask_head(tokens)[..., 0], mask.flatten(0, 1))
-            loss = loss + a.aux * (loss_pose + loss_mask)
+            use_pose, use_mask = a.aux_parts in ("both", "pose"), a.aux_parts in ("both", "mask")
+            loss = loss + a.aux * (use_pose * loss_pose + use_mask * loss_mask)
             aux_losses.append((loss_pose.item(), loss_mask.item()))
         opt.zero_grad()
         loss.backward()
