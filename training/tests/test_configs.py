@@ -238,6 +238,13 @@ MEASURED_AGAINST = [
         "gesture_proxy/dense_g112_embed_lr",
         {"name", "model", "embed_lr_scale"},
     ),
+    # the scene-law losses through mone.train: dense beside its run without them, and nested_all
+    ("gesture_proxy/dense_g112_aux", "gesture_proxy/dense_g112_conv", {"name", "aux_weight"}),
+    (
+        "gesture_proxy/nested_g112_aux",
+        "gesture_proxy/nested_g112_embed_lr",
+        {"name", "model", "embed_lr_scale", "aux_weight"},
+    ),
 ]
 
 
