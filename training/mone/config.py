@@ -112,6 +112,10 @@ class TrainConfig:
     # full-law val top-1 after 800 steps from 9.6 / 10.0% to 25.2 / 28.9% (seeds 0 / 1;
     # configs/experiments/gesture_proxy).
     aux_weight: float = 0.0
+    # which forwards of a nested_all step add the scene losses: "all" (every width's, summed) or
+    # "widest" (the full width's only). Other modes run one forward, which always adds them. On the
+    # CPU proxy neither made nested_all gain what dense did (configs/experiments/gesture_proxy).
+    aux_widths: str = "all"
     # Knowledge distillation: a trained checkpoint (path relative to training/, usually the dense
     # baseline) whose full-width predictions the model also learns from. The loss is
     # (1 - distill_weight) * cross-entropy on the labels + distill_weight * T^2 * KL(teacher || model)
@@ -143,6 +147,8 @@ class TrainConfig:
             raise ValueError(f"aux_weight must be >= 0, got {self.aux_weight}")
         if self.aux_weight and self.dataset != "gestures":
             raise ValueError("aux_weight applies to dataset 'gestures' only (it needs the scene law)")
+        if self.aux_widths not in ("all", "widest"):
+            raise ValueError(f"aux_widths must be 'all' or 'widest', got {self.aux_widths!r}")
         if self.embed_lr_scale <= 0:
             raise ValueError(f"embed_lr_scale must be > 0, got {self.embed_lr_scale}")
         if not 0.0 <= self.distill_weight <= 1.0:

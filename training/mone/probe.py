@@ -73,7 +73,7 @@ def probe(cfg: TrainConfig, device: torch.device, steps: int, modes: tuple[str, 
     # the scene heads too where the config trains them (their targets from one rendered batch)
     heads = SceneHeads(m.dim, batches.spec).to(device) if cfg.aux_weight else None
     targets = batches.batch(0, rng)[2] if heads is not None else None
-    trainee = Trainee(model, heads)
+    trainee = Trainee(model, heads, cfg.aux_widths)
     if cfg.compile:
         trainee = torch.compile(trainee)
     opt = torch.optim.AdamW(trainee.parameters(), lr=1e-4)

@@ -59,12 +59,14 @@ class Trainee(torch.nn.Module):
     """The training forward as one module call (what DDP wraps): the model at one set of per-expert
     counts, or at several (nested_all: each width in turn) with their logits stacked, so that the
     MatViViT step's forwards are one DDP forward and one backward. With scene heads
-    (TrainConfig.aux_weight) and a batch's scene targets, each forward's aux loss is added up too."""
+    (TrainConfig.aux_weight) and a batch's scene targets, each forward's aux loss is added up too,
+    or only the last (widest) forward's with aux_widths="widest"."""
 
-    def __init__(self, model: MoNEViViT, heads: SceneHeads | None = None):
+    def __init__(self, model: MoNEViViT, heads: SceneHeads | None = None, aux_widths: str = "all"):
         super().__init__()
         self.model = model
         self.heads = heads
+        self.aux_widths = aux_widths
 
     def forward(
         self, x: torch.Tensor, counts: list[list[int] | None], targets: dict | None = None
@@ -73,7 +75,10 @@ class Trainee(torch.nn.Module):
         if targets is None or self.heads is None:
             return torch.stack([self.model(x, c)[0] for c in counts]), None
         logits, aux_loss = [], None
-        for c in counts:
+        for i, c in enumerate(counts):
+            if self.aux_widths == "widest" and i < len(counts) - 1:
+                logits.append(self.model(x, c)[0])
+                continue
             lg, aux = self.model(x, c, tokens=True)
             logits.append(lg)
             one = self.heads(aux["tokens"], targets)
@@ -218,7 +223,7 @@ def train(
     teacher = load_teacher(cfg)
     if teacher is not None:
         teacher = teacher.to(dev)
-    trainee: torch.nn.Module = Trainee(model, heads)
+    trainee: torch.nn.Module = Trainee(model, heads, cfg.aux_widths)
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
 

@@ -245,6 +245,10 @@ MEASURED_AGAINST = [
         "gesture_proxy/nested_g112_embed_lr",
         {"name", "model", "embed_lr_scale", "aux_weight"},
     ),
+    # which part of nested_g112_aux does the work: the losses on the full width's forward only,
+    # and the conv stem without the losses
+    ("gesture_proxy/nested_g112_aux_widest", "gesture_proxy/nested_g112_aux", {"name", "aux_widths"}),
+    ("gesture_proxy/nested_g112_conv", "gesture_proxy/nested_g112_aux", {"name", "aux_weight"}),
 ]
 
 

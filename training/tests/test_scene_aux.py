@@ -101,6 +101,24 @@ def test_trainee_adds_one_aux_loss_per_forward():
     assert Trainee(model, heads)(x, widths)[1] is None  # no targets (evaluation): no aux loss
 
 
+def test_trainee_with_aux_widths_widest_adds_only_the_full_widths_aux_loss():
+    cfg = tiny()
+    torch.manual_seed(0)
+    model = MoNEViViT(cfg.model)
+    heads = SceneHeads(cfg.model.dim, SPEC)
+    x = torch.randn(2, cfg.model.frames, 3, cfg.model.image_size, cfg.model.image_size)
+    pose, present = pose_targets(sample_scenes(0, "train", np.arange(2), SPEC), SPEC)
+    targets = {"pose": pose, "present": present, "mask": torch.rand(2, 2, 4, 4)}
+    n, e = cfg.model.tokens_per_step, cfg.model.num_experts
+    widths = [[n if k == j else 0 for k in range(e)] for j in range(e)]
+    logits, widest = Trainee(model, heads, "widest")(x, widths, targets)
+    torch.testing.assert_close(logits, Trainee(model, heads)(x, widths, targets)[0])
+    torch.testing.assert_close(widest, Trainee(model, heads)(x, widths[-1:], targets)[1])
+    assert not torch.allclose(widest, Trainee(model, heads)(x, widths[:1], targets)[1])
+    with pytest.raises(ValueError, match="aux_widths"):
+        tiny(aux_widths="narrowest")
+
+
 def test_rendered_batches_carry_targets_only_when_asked(tmp_path):
     rng = np.random.default_rng(0)
     plain = datasets.TrainBatches(tiny(batch_size=4, aux_weight=0.0), tmp_path, "cpu", 0, 1, progress=False)

@@ -60,6 +60,7 @@ CONFIG = dict(
     router_weight_decay=None,
     embed_lr_scale=1.0,
     aux_weight=0.0,
+    aux_widths="all",
     # the finished dense baseline (92.6%) as the teacher
     distill_from="runs/dense_s/final.pt",
     distill_weight=0.5,

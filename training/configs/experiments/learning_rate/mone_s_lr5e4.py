@@ -60,6 +60,7 @@ CONFIG = dict(
     router_weight_decay=None,
     embed_lr_scale=1.0,
     aux_weight=0.0,
+    aux_widths="all",
     distill_from=None,
     distill_weight=0.5,
     distill_temperature=2.0,
