@@ -249,6 +249,11 @@ MEASURED_AGAINST = [
     # and the conv stem without the losses
     ("gesture_proxy/nested_g112_aux_widest", "gesture_proxy/nested_g112_aux", {"name", "aux_widths"}),
     ("gesture_proxy/nested_g112_conv", "gesture_proxy/nested_g112_aux", {"name", "aux_weight"}),
+    (  # the dense run's weights, then a short nested_all schedule on the full law
+        "gesture_proxy/nested_g112_from_dense",
+        "gesture_proxy/nested_g112_aux",
+        {"name", "stages", "eval_every", "curriculum", "threads", "init_from"},
+    ),
 ]
 
 
