@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # MoNE-B end to end on one CUDA GPU (any step also runs on the CPU, slowly). Every training step
 # resumes: re-running after a kill continues where it stopped.
-#   1. nested_b: the nested model, every width each step (MatViViT), then the gate: nested-only
-#      top-1 per width on the test split (gate.json); stops here when the gate fails (GATE=ignore
-#      goes on anyway)
+#   1. nested_b: the nested model (dense steps first, then every width each step: MatViViT), then
+#      the gate: nested-only top-1 per width on the test split (gate.json); stops here when the gate
+#      fails (GATE=ignore goes on anyway)
 #   2. mone_b from the nested model: the shipped gesture model
 #   3. dense_b: the dense baseline with MoNE-B's training FLOPs
 #   4. evaluation on the test split (MoNE, random router, nested-only, dense)

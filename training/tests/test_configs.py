@@ -444,8 +444,9 @@ def test_cli_config_errors_exit_2(capsys, tmp_path, tiny_dict):
 
 
 def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
-    """nested_b, mone_b and dense_b share the model, data and batch; mone_b starts from nested_b;
-    dense_b trains as many FLOPs as nested_b + mone_b (a training step costs 3x its forward)."""
+    """nested_b, mone_b and dense_b share the model, data and batch; nested_b trains dense first and
+    ends nested_all (MoNE-B's init is a nested model); mone_b starts from it; dense_b trains as many
+    FLOPs as nested_b's stages + mone_b (a training step costs 3x its forward)."""
     from mone import budget
     from mone.model import gmacs
 
@@ -454,15 +455,19 @@ def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
     shared += ("embed_lr_scale",)
     for key in shared:
         assert getattr(nested, key) == getattr(mone, key) == getattr(dense, key), key
-    assert mone.init_from == "runs/nested_b/final.pt"
-    assert [s.mode for s in nested.stages] == ["nested_all"] and [s.mode for s in dense.stages] == ["dense"]
+    assert mone.init_from == "runs/nested_b/final.pt" and nested.init_from is None
+    assert [s.mode for s in nested.stages] == ["dense", "nested_all"]
+    assert [s.mode for s in dense.stages] == ["dense"]
     m = nested.model
     n, e = m.tokens_per_step, m.num_experts
-    per_clip_nested = sum(gmacs(m, [n if k == j else 0 for k in range(e)]) for j in range(e))
+    per_clip = {
+        "dense": gmacs(m, None),
+        "nested_all": sum(gmacs(m, [n if k == j else 0 for k in range(e)]) for j in range(e)),
+    }
     budgets = mone.stages[0].budgets
     per_clip_mone = sum(gmacs(m, budget.counts_for_budget(b, n, e)) for b in budgets) / len(budgets)
-    mone_total = nested.total_steps * per_clip_nested + mone.total_steps * per_clip_mone
-    assert dense.total_steps == round(mone_total / gmacs(m, None))
+    mone_total = sum(s.steps * per_clip[s.mode] for s in nested.stages) + mone.total_steps * per_clip_mone
+    assert dense.total_steps == round(mone_total / per_clip["dense"])
 
 
 def test_same_config_fills_model_settings_added_later():

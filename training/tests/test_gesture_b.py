@@ -67,16 +67,25 @@ def test_nested_all_gradient_is_the_sum_over_widths():
 
 
 def test_nested_all_stage_trains_and_logs_the_width_curve(tmp_path):
+    """nested_b's order: dense steps (one cross-entropy), then nested_all steps on those weights
+    (four widths' cross-entropies summed), in one run that keeps each stage's weights."""
     cfg = tiny()
+    assert [s.mode for s in cfg.stages] == ["dense", "nested_all"]
     from mone.train import train
 
     train(cfg, tmp_path / "run", tmp_path / "cache", progress=False, device="cpu")
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     losses = [r for r in log if "loss" in r]
     # four widths' cross-entropies summed: near 4 ln 27 at the start
-    assert 3 * np.log(27) < losses[-1]["loss"] < 5 * np.log(27)
+    assert losses[-1]["stage"] == "nested" and 3 * np.log(27) < losses[-1]["loss"] < 5 * np.log(27)
     assert losses[-1]["clips_per_s"] > 0
     evals = [r for r in log if r.get("eval") == "val"]
+    # the dense stage's end is scored at full width, the nested stage's at every width
+    assert evals[0]["step"] == 2 and "top1@1.0" in evals[0] and not any("width" in k for k in evals[0])
+    run = tmp_path / "run"
+    dense, nested = (torch.load(run / f"stage-{s}.pt", weights_only=False) for s in ("dense", "nested"))
+    assert (dense["step"], nested["step"]) == (2, 4)
+    assert not torch.equal(dense["model"]["head.weight"], nested["model"]["head.weight"])
     assert sorted(k for k in evals[-1] if k.startswith("top1@")) == sorted(
         f"top1@width{w}" for w in cfg.model.widths
     )
@@ -261,7 +270,7 @@ def test_recipe_evaluates_every_baseline(recipe):
     assert res["clips"] == 27
     assert {"mone", "random_router", "nested_only", "dense"} <= set(res)
     assert res["provenance"]["config"]["name"] == "mone_b"
-    assert res["provenance"]["nested_config"]["stages"][0]["mode"] == "nested_all"
+    assert [s["mode"] for s in res["provenance"]["nested_config"]["stages"]] == ["dense", "nested_all"]
 
 
 def test_recipe_runs_the_transfer_check(recipe):

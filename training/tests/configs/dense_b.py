@@ -23,6 +23,5 @@ CONFIG = dict(
     eval_every=3,
     ckpt_every=2,
     curriculum=(1, 2),  # as the B configs: eased clips first
-    embed_lr_scale=0.25,  # as the B configs
     aux_weight=1.0,  # as the B configs
 )

@@ -23,6 +23,5 @@ CONFIG = dict(
     test_clips=27,
     eval_every=3,
     ckpt_every=2,
-    embed_lr_scale=0.25,  # as the B configs
     aux_weight=1.0,  # as the B configs
 )

@@ -16,13 +16,15 @@ CONFIG = dict(
     ),
     dataset="gestures",
     fps=6.0,
-    stages=[dict(name="nested", mode="nested_all", steps=3, lr=1e-3, warmup=1)],
+    stages=[  # as the B config: dense first, then every width each step
+        dict(name="dense", mode="dense", steps=2, lr=1e-3, warmup=1),
+        dict(name="nested", mode="nested_all", steps=2, lr=1e-3, warmup=1),
+    ],
     batch_size=8,
     val_clips=8,
     test_clips=27,
-    eval_every=3,
+    eval_every=2,  # the end of each stage
     ckpt_every=2,
     curriculum=(1, 2),  # as the B configs: eased clips first
-    embed_lr_scale=0.25,  # as the B configs
     aux_weight=1.0,  # as the B configs
 )
