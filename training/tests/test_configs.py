@@ -254,6 +254,11 @@ MEASURED_AGAINST = [
         "gesture_proxy/nested_g112_aux",
         {"name", "stages", "eval_every", "curriculum", "threads", "init_from"},
     ),
+    (  # the B recipe's order in one run (dense stage, then nested_all), seed 1, fp32 on this CPU
+        "gesture_proxy/nested_g112_dense_first",
+        "gesture_proxy/nested_g112_from_dense",
+        {"name", "stages", "seed", "eval_every", "curriculum", "init_from", "precision"},
+    ),
 ]
 
 
