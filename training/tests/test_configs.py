@@ -454,6 +454,7 @@ def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
     FLOPs as nested_b's stages + mone_b (a training step costs 3x its forward)."""
     from mone import budget
     from mone.model import gmacs
+    from mone.train import width_counts
 
     nested, mone, dense = (load_config(n) for n in ("nested_b", "mone_b", "dense_b"))
     shared = ("model", "dataset", "fps", "scene", "batch_size", "val_clips", "test_clips", "data_seed")
@@ -467,7 +468,7 @@ def test_gesture_recipe_configs_agree_and_dense_b_is_iso_flops():
     n, e = m.tokens_per_step, m.num_experts
     per_clip = {
         "dense": gmacs(m, None),
-        "nested_all": sum(gmacs(m, [n if k == j else 0 for k in range(e)]) for j in range(e)),
+        "nested_all": sum(gmacs(m, c) for c in width_counts(n, e)),
     }
     budgets = mone.stages[0].budgets
     per_clip_mone = sum(gmacs(m, budget.counts_for_budget(b, n, e)) for b in budgets) / len(budgets)

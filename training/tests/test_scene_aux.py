@@ -15,7 +15,7 @@ from mone import budget, datasets
 from mone.hand_scene import HAND_CH, HS, GestureSpec, frame_times, hand_states, sample_scenes
 from mone.model import MoNEViViT
 from mone.scene_aux import SceneHeads, pose_stats, pose_targets
-from mone.train import Trainee, train
+from mone.train import Trainee, train, width_counts
 
 SPEC = GestureSpec(frames=4, fps=6.0, res=32, patch=8, tubelet=2)
 
@@ -93,7 +93,7 @@ def test_trainee_adds_one_aux_loss_per_forward():
     pose, present = pose_targets(pack, SPEC)
     targets = {"pose": pose, "present": present, "mask": torch.rand(2, 2, 4, 4)}
     n, e = cfg.model.tokens_per_step, cfg.model.num_experts
-    widths = [[n if k == j else 0 for k in range(e)] for j in range(e)]
+    widths = width_counts(n, e)
     logits, together = Trainee(model, heads)(x, widths, targets)
     assert logits.shape == (4, 2, 27)
     each = sum(Trainee(model, heads)(x, [c], targets)[1] for c in widths)
@@ -110,7 +110,7 @@ def test_trainee_with_aux_widths_widest_adds_only_the_full_widths_aux_loss():
     pose, present = pose_targets(sample_scenes(0, "train", np.arange(2), SPEC), SPEC)
     targets = {"pose": pose, "present": present, "mask": torch.rand(2, 2, 4, 4)}
     n, e = cfg.model.tokens_per_step, cfg.model.num_experts
-    widths = [[n if k == j else 0 for k in range(e)] for j in range(e)]
+    widths = width_counts(n, e)
     logits, widest = Trainee(model, heads, "widest")(x, widths, targets)
     torch.testing.assert_close(logits, Trainee(model, heads)(x, widths, targets)[0])
     torch.testing.assert_close(widest, Trainee(model, heads)(x, widths[-1:], targets)[1])
